@@ -1,0 +1,33 @@
+"""Shared fixtures: paths to the real data in ../shared/data, skipping visibly when absent."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+def shared_file(relative: str) -> Path:
+    """A file under ../shared/data, or a visible skip when the folder is absent."""
+    path = SHARED / relative
+    if not path.exists():
+        pytest.skip(f"../shared/data/{relative} is absent (fresh clone without shared data)")
+    return path
+
+
+@pytest.fixture
+def shared() -> Path:
+    """The ../shared/data folder (skip with a reason when absent)."""
+    if not SHARED.exists():
+        pytest.skip("../shared/data is absent (fresh clone without shared data)")
+    return SHARED
+
+
+@pytest.fixture
+def fixtures() -> Path:
+    """tests/fixtures."""
+    return FIXTURES

@@ -1,0 +1,121 @@
+"""What every loader shares: the item stream, the spec in the registry, file helpers.
+
+A loader never touches the store. It reads one source and yields :class:`Entity`,
+:class:`Link` and :class:`Rejected` items; the store's writer batches them into one
+transaction. A problem with the whole file (missing, truncated, wrong layout) raises
+:class:`InputError`; a problem with one row yields :class:`Rejected` and goes on.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from trgraph.errors import InputError
+from trgraph.model import Entity, Link, Rejected
+
+Item = Entity | Link | Rejected
+LoaderFn = Callable[[Path, str], Iterator[Item]]
+
+
+@dataclass(frozen=True, slots=True)
+class LoaderSpec:
+    """A source kind: its CLI name, default dataset (replacement scope) and loader."""
+
+    kind: str
+    dataset: str
+    load: LoaderFn
+    summary: str
+    #: True for lists and registries whose newer version replaces the older one
+    #: (entries missing from the new file are marked removed, never deleted).
+    replaces: bool = True
+
+
+def require_path(path: Path) -> Path:
+    """Fail with a clear error when the source does not exist."""
+    if not path.exists():
+        raise InputError("no such file or folder", path=str(path))
+    return path
+
+
+def read_text(path: Path) -> str:
+    """Read a UTF-8 (optionally BOM-prefixed) text file, with a clear error otherwise."""
+    require_path(path)
+    try:
+        return path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"not UTF-8 text (byte {exc.start})", path=str(path)) from exc
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror}", path=str(path)) from exc
+
+
+def csv_rows(
+    path: Path, *, required: tuple[str, ...] = (), text: str | None = None
+) -> Iterator[tuple[int, dict[str, str]]]:
+    """Yield ``(line_number, row)`` for a CSV with a header; keys are lower-cased.
+
+    ``line_number`` is the physical line where the row starts (header is line 1), so
+    that quarantine reports point at the right place even with multi-line cells.
+    Rows whose cell count differs from the header come back with the key
+    ``"__error__"`` set, for the loader to reject.
+    """
+    content = read_text(path) if text is None else text
+    if not content.strip():
+        raise InputError("file is empty", path=str(path))
+    reader = csv.reader(io.StringIO(content, newline=""))
+    try:
+        header = next(reader)
+    except csv.Error as exc:
+        raise InputError(f"malformed CSV header: {exc}", path=str(path), line=1) from exc
+    keys = [h.strip().lower() for h in header]
+    missing = [r for r in required if r not in keys]
+    if missing:
+        raise InputError(f"missing required column(s): {', '.join(missing)}; found: {', '.join(keys)}", path=str(path))
+    line = reader.line_num + 1
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            raise InputError(f"malformed CSV: {exc}", path=str(path), line=line) from exc
+        if not any(c.strip() for c in cells):
+            line = reader.line_num + 1
+            continue
+        row = dict(zip(keys, (c.strip() for c in cells), strict=False))
+        if len(cells) != len(keys):
+            row["__error__"] = f"expected {len(keys)} cells, found {len(cells)}"
+        yield line, row
+        line = reader.line_num + 1
+
+
+def open_json_source(path: Path) -> bytes:
+    """The bytes of a JSON file, or of the single ``.json`` member of a ``.zip``."""
+    require_path(path)
+    if path.suffix.lower() == ".zip":
+        try:
+            with zipfile.ZipFile(path) as zf:
+                members = [m for m in zf.namelist() if m.lower().endswith(".json")]
+                if not members:
+                    raise InputError("zip holds no .json file", path=str(path))
+                return zf.read(sorted(members, key=lambda m: -zf.getinfo(m).file_size)[0])
+        except zipfile.BadZipFile as exc:
+            raise InputError(f"not a valid zip file ({exc})", path=str(path)) from exc
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror}", path=str(path)) from exc
+
+
+def clean(value: object) -> str | None:
+    """Strip a cell; empty and placeholder values become None."""
+    if value is None:
+        return None
+    text = str(value).strip()
+    if text in ("", "-0-", "nan", "NaN", "None", "null"):
+        return None
+    return text
