@@ -1,5 +1,6 @@
 """The domain model: vocabulary (declared once) and the records sources become."""
 
+from trgraph.model.ledger import Action, Change, ChangeKind, Decision, Run
 from trgraph.model.records import Entity, JsonDict, Link, Provenance, Rejected, link_id, make_id, slug
 from trgraph.model.vocab import (
     LINK_SPECS,
@@ -15,6 +16,10 @@ from trgraph.model.vocab import (
 __all__ = [
     "LINK_SPECS",
     "ORG_CATEGORIES",
+    "Action",
+    "Change",
+    "ChangeKind",
+    "Decision",
     "Entity",
     "EntityKind",
     "Flag",
@@ -25,6 +30,7 @@ __all__ = [
     "Propagation",
     "Provenance",
     "Rejected",
+    "Run",
     "Tier",
     "link_id",
     "make_id",

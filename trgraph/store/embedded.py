@@ -1,0 +1,518 @@
+"""The embedded store: one SQLite file, ACID, zero setup.
+
+SQLite gives us durability, atomic multi-statement transactions (a killed process
+leaves the previous state, recovered from the journal on next open) and a
+cross-process write lock. Facts are staged in temporary tables and applied with
+set-based statements, so that diffing a new version of a list against the old one
+costs a few joins, not a Python loop over millions of rows.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from trgraph.errors import StoreError, StoreLockedError
+from trgraph.model import (
+    Action,
+    Change,
+    ChangeKind,
+    Decision,
+    Entity,
+    JsonDict,
+    Link,
+    LinkKind,
+    Run,
+)
+from trgraph.store.base import Direction, Edge, RunSummary, Store, Writer
+
+SCHEMA_VERSION = "1"
+_LOCK_WAIT_S = 30.0
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS entities(
+    id TEXT PRIMARY KEY, kind TEXT NOT NULL, name TEXT NOT NULL, name_key TEXT NOT NULL,
+    country TEXT, flags TEXT NOT NULL, scope TEXT NOT NULL, doc BLOB NOT NULL, hash TEXT NOT NULL,
+    first_run INTEGER NOT NULL, last_run INTEGER NOT NULL, removed_run INTEGER);
+CREATE INDEX IF NOT EXISTS entities_scope ON entities(scope);
+CREATE INDEX IF NOT EXISTS entities_name_key ON entities(name_key);
+CREATE TABLE IF NOT EXISTS aliases(key TEXT NOT NULL, entity_id TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS aliases_key ON aliases(key);
+CREATE INDEX IF NOT EXISTS aliases_entity ON aliases(entity_id);
+CREATE TABLE IF NOT EXISTS links(
+    id TEXT PRIMARY KEY, kind TEXT NOT NULL, source TEXT NOT NULL, target TEXT NOT NULL,
+    end_date TEXT, share_pct REAL, scope TEXT NOT NULL, doc BLOB NOT NULL, hash TEXT NOT NULL,
+    first_run INTEGER NOT NULL, last_run INTEGER NOT NULL, removed_run INTEGER);
+CREATE INDEX IF NOT EXISTS links_source ON links(source);
+CREATE INDEX IF NOT EXISTS links_target ON links(target);
+CREATE INDEX IF NOT EXISTS links_scope ON links(scope);
+CREATE TABLE IF NOT EXISTS runs(
+    id INTEGER PRIMARY KEY, kind TEXT NOT NULL, dataset TEXT NOT NULL, source TEXT NOT NULL,
+    file_hash TEXT NOT NULL, started_at TEXT NOT NULL, finished_at TEXT, status TEXT NOT NULL,
+    accepted INTEGER NOT NULL DEFAULT 0, rejected INTEGER NOT NULL DEFAULT 0, added INTEGER NOT NULL DEFAULT 0,
+    altered INTEGER NOT NULL DEFAULT 0, removed INTEGER NOT NULL DEFAULT 0);
+CREATE TABLE IF NOT EXISTS changes(
+    run_id INTEGER NOT NULL, what TEXT NOT NULL, id TEXT NOT NULL, change TEXT NOT NULL,
+    dataset TEXT NOT NULL, name TEXT NOT NULL, old BLOB, new BLOB);
+CREATE INDEX IF NOT EXISTS changes_run ON changes(run_id);
+CREATE TABLE IF NOT EXISTS decisions(
+    seq INTEGER PRIMARY KEY AUTOINCREMENT, match_id TEXT NOT NULL, subject TEXT NOT NULL,
+    candidate TEXT NOT NULL, action TEXT NOT NULL, reason TEXT NOT NULL, by TEXT NOT NULL, at TEXT NOT NULL,
+    evidence_hash TEXT NOT NULL DEFAULT '');
+"""
+
+_STAGE = """
+CREATE TEMP TABLE IF NOT EXISTS stage_e(
+    id TEXT PRIMARY KEY, kind TEXT, name TEXT, name_key TEXT, country TEXT, flags TEXT, doc BLOB, hash TEXT,
+    aliases BLOB);
+CREATE TEMP TABLE IF NOT EXISTS stage_l(
+    id TEXT PRIMARY KEY, kind TEXT, source TEXT, target TEXT, end_date TEXT, share_pct REAL, doc BLOB, hash TEXT);
+DELETE FROM stage_e;
+DELETE FROM stage_l;
+"""
+
+
+def now_iso() -> str:
+    """The current UTC time, ISO 8601 to the second."""
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
+
+
+def name_key(name: str) -> str:
+    """Case- and space-insensitive key for exact name look-ups."""
+    return " ".join(name.casefold().split())
+
+
+class EmbeddedStore(Store):
+    """A store in one SQLite file (created on first use)."""
+
+    def __init__(self, path: str | Path, *, lock_timeout: float = _LOCK_WAIT_S) -> None:
+        self.path = Path(path)
+        self.lock_timeout = lock_timeout
+        self.location = str(self.path)
+        if self.path.exists() and self.path.is_dir():
+            raise StoreError(f"store path {self.path} is a folder, not a file")
+        if not self.path.parent.exists():
+            raise StoreError(f"folder {self.path.parent} does not exist (store {self.path})")
+        try:
+            self._db = sqlite3.connect(self.path, timeout=lock_timeout, isolation_level=None)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
+            self._db.execute("PRAGMA temp_store=MEMORY")
+            self._db.execute("PRAGMA cache_size=-262144")
+            self._init_schema()
+        except sqlite3.DatabaseError as exc:
+            raise _store_error(exc, self.path, self.lock_timeout) from exc
+
+    def _init_schema(self) -> None:
+        row = None
+        try:
+            row = self._db.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
+        except sqlite3.OperationalError:
+            row = None
+        if row is not None:
+            if row[0] != SCHEMA_VERSION:
+                raise StoreError(f"store {self.path} has schema {row[0]}, this trgraph expects {SCHEMA_VERSION}")
+            return
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            _run_script(self._db, _SCHEMA)
+            self._db.execute("INSERT OR REPLACE INTO meta VALUES('schema', ?)", (SCHEMA_VERSION,))
+            self._db.execute("COMMIT")
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+
+    # -- writing ---------------------------------------------------------------
+    def begin(self, *, kind: str, dataset: str, source: str, file_hash: str, replace: bool) -> Writer:
+        """Take the write lock and start a job (see :class:`Store.begin`)."""
+        try:
+            self._db.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            raise _store_error(exc, self.path, self.lock_timeout) from exc
+        try:
+            _run_script(self._db, _STAGE)
+            cur = self._db.execute(
+                "INSERT INTO runs(kind, dataset, source, file_hash, started_at, status) VALUES(?,?,?,?,?, 'running')",
+                (kind, dataset, source, file_hash, now_iso()),
+            )
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        assert cur.lastrowid is not None
+        return _SqliteWriter(self._db, cur.lastrowid, dataset, replace)
+
+    def add_decision(self, decision: Decision) -> Decision:
+        """Append to the ledger in its own transaction."""
+        try:
+            with self._db:
+                self._db.execute("BEGIN IMMEDIATE")
+                cur = self._db.execute(
+                    "INSERT INTO decisions(match_id, subject, candidate, action, reason, by, at, evidence_hash)"
+                    " VALUES(?,?,?,?,?,?,?,?)",
+                    (
+                        decision.match_id,
+                        decision.subject,
+                        decision.candidate,
+                        decision.action.value,
+                        decision.reason,
+                        decision.by,
+                        decision.at,
+                        decision.evidence_hash,
+                    ),
+                )
+        except sqlite3.OperationalError as exc:
+            raise _store_error(exc, self.path, self.lock_timeout) from exc
+        assert cur.lastrowid is not None
+        return Decision(**{**_decision_fields(decision), "seq": cur.lastrowid})
+
+    # -- reading ---------------------------------------------------------------
+    def get_entity(self, entity_id: str) -> Entity | None:
+        """See :meth:`Store.get_entity`."""
+        row = self._db.execute(
+            "SELECT doc FROM entities WHERE id=? AND removed_run IS NULL", (entity_id,)
+        ).fetchone()
+        return Entity.from_dict(orjson.loads(row[0])) if row else None
+
+    def get_entities(self, ids: Iterable[str]) -> dict[str, Entity]:
+        """See :meth:`Store.get_entities`."""
+        out: dict[str, Entity] = {}
+        wanted = list(dict.fromkeys(ids))
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            for (doc,) in self._db.execute(
+                f"SELECT doc FROM entities WHERE removed_run IS NULL AND id IN ({marks})", chunk
+            ):
+                entity = Entity.from_dict(orjson.loads(doc))
+                out[entity.id] = entity
+        return out
+
+    def iter_entities(self, *, dataset: str | None = None, kind: str | None = None) -> Iterator[Entity]:
+        """See :meth:`Store.iter_entities`."""
+        sql = "SELECT doc FROM entities WHERE removed_run IS NULL"
+        params: list[str] = []
+        if dataset is not None:
+            sql += " AND scope=?"
+            params.append(dataset)
+        if kind is not None:
+            sql += " AND kind=?"
+            params.append(kind)
+        for (doc,) in self._db.execute(sql + " ORDER BY id", params):
+            yield Entity.from_dict(orjson.loads(doc))
+
+    def iter_links(self, *, kinds: Iterable[LinkKind] | None = None, dataset: str | None = None) -> Iterator[Link]:
+        """See :meth:`Store.iter_links`."""
+        sql = "SELECT doc FROM links WHERE removed_run IS NULL"
+        params: list[str] = []
+        if kinds is not None:
+            kind_list = [LinkKind(k).value for k in kinds]
+            sql += f" AND kind IN ({','.join('?' * len(kind_list))})"
+            params.extend(kind_list)
+        if dataset is not None:
+            sql += " AND scope=?"
+            params.append(dataset)
+        for (doc,) in self._db.execute(sql + " ORDER BY id", params):
+            yield Link.from_dict(orjson.loads(doc))
+
+    def get_link(self, link_id: str) -> Link | None:
+        """See :meth:`Store.get_link`."""
+        row = self._db.execute("SELECT doc FROM links WHERE id=? AND removed_run IS NULL", (link_id,)).fetchone()
+        return Link.from_dict(orjson.loads(row[0])) if row else None
+
+    def edges(self) -> Iterator[Edge]:
+        """See :meth:`Store.edges`."""
+        kinds = {k.value: k for k in LinkKind}
+        for source, target, kind, end_date, share in self._db.execute(
+            "SELECT source, target, kind, end_date, share_pct FROM links WHERE removed_run IS NULL"
+        ):
+            yield Edge(source, target, kinds[kind], end_date, share)
+
+    def edge_rows(self) -> Iterator[tuple[str, str, str, str | None]]:
+        """Raw ``(source, target, kind, end_date)`` tuples: the fastest way to build an index."""
+        yield from self._db.execute("SELECT source, target, kind, end_date FROM links WHERE removed_run IS NULL")
+
+    def flag_rows(self) -> Iterator[tuple[str, str]]:
+        """Raw ``(id, comma-separated flags)`` of every current flagged entity."""
+        yield from self._db.execute("SELECT id, flags FROM entities WHERE removed_run IS NULL AND flags != ''")
+
+    def links_of(self, entity_id: str, direction: Direction = "both") -> list[Link]:
+        """See :meth:`Store.links_of`."""
+        parts = []
+        if direction in ("out", "both"):
+            parts.append("SELECT doc FROM links WHERE source=?1 AND removed_run IS NULL")
+        if direction in ("in", "both"):
+            parts.append("SELECT doc FROM links WHERE target=?1 AND removed_run IS NULL")
+        rows = self._db.execute(" UNION ".join(parts), (entity_id,)).fetchall()
+        return sorted((Link.from_dict(orjson.loads(r[0])) for r in rows), key=lambda lk: lk.id)
+
+    def find_by_name(self, name: str) -> list[Entity]:
+        """See :meth:`Store.find_by_name`."""
+        key = name_key(name)
+        rows = self._db.execute(
+            "SELECT id FROM entities WHERE name_key=?1 AND removed_run IS NULL"
+            " UNION SELECT a.entity_id FROM aliases a JOIN entities e ON e.id=a.entity_id"
+            " WHERE a.key=?1 AND e.removed_run IS NULL",
+            (key,),
+        ).fetchall()
+        found = self.get_entities(sorted(r[0] for r in rows))
+        return [found[i] for i in sorted(found)]
+
+    def stats(self) -> JsonDict:
+        """See :meth:`Store.stats`."""
+        q = self._db.execute
+        flags: Counter[str] = Counter()
+        for flag_text, count in q("SELECT flags, COUNT(*) FROM entities WHERE removed_run IS NULL GROUP BY flags"):
+            for flag in filter(None, flag_text.split(",")):
+                flags[flag] += count
+        return {
+            "store": self.location,
+            "entities": q("SELECT COUNT(*) FROM entities WHERE removed_run IS NULL").fetchone()[0],
+            "links": q("SELECT COUNT(*) FROM links WHERE removed_run IS NULL").fetchone()[0],
+            "removed_entities": q("SELECT COUNT(*) FROM entities WHERE removed_run IS NOT NULL").fetchone()[0],
+            "by_kind": dict(
+                q("SELECT kind, COUNT(*) FROM entities WHERE removed_run IS NULL GROUP BY kind ORDER BY kind")
+            ),
+            "by_link_kind": dict(
+                q("SELECT kind, COUNT(*) FROM links WHERE removed_run IS NULL GROUP BY kind ORDER BY kind")
+            ),
+            "by_flag": dict(sorted(flags.items())),
+            "by_dataset": _by_dataset(
+                q("SELECT scope, COUNT(*) FROM entities WHERE removed_run IS NULL GROUP BY scope"),
+                q("SELECT scope, COUNT(*) FROM links WHERE removed_run IS NULL GROUP BY scope"),
+            ),
+            "runs": len(self.runs()),
+            "decisions": q("SELECT COUNT(*) FROM decisions").fetchone()[0],
+        }
+
+    def runs(self) -> list[Run]:
+        """See :meth:`Store.runs`."""
+        rows = self._db.execute(
+            "SELECT id, kind, dataset, source, file_hash, started_at, finished_at, status, accepted, rejected,"
+            " added, altered, removed FROM runs ORDER BY id"
+        ).fetchall()
+        return [Run(*row) for row in rows]
+
+    def changes(self, *, since_run: int = 0, what: str | None = None) -> list[Change]:
+        """See :meth:`Store.changes`."""
+        sql = "SELECT run_id, what, id, change, dataset, name, old, new FROM changes WHERE run_id > ?"
+        params: list[Any] = [since_run]
+        if what is not None:
+            sql += " AND what=?"
+            params.append(what)
+        out = []
+        rows = self._db.execute(sql + " ORDER BY run_id, rowid", params)
+        for run_id, w, cid, change, dataset, name, old, new in rows:
+            out.append(
+                Change(
+                    run_id,
+                    w,
+                    cid,
+                    ChangeKind(change),
+                    dataset,
+                    name,
+                    orjson.loads(old) if old else None,
+                    orjson.loads(new) if new else None,
+                )
+            )
+        return out
+
+    def decisions(self) -> list[Decision]:
+        """See :meth:`Store.decisions`."""
+        rows = self._db.execute(
+            "SELECT match_id, subject, candidate, action, reason, by, at, evidence_hash, seq"
+            " FROM decisions ORDER BY seq"
+        ).fetchall()
+        return [Decision(r[0], r[1], r[2], Action(r[3]), r[4], r[5], r[6], r[7], r[8]) for r in rows]
+
+    def close(self) -> None:
+        """Close the connection (an open job is rolled back by SQLite)."""
+        self._db.close()
+
+
+def _run_script(db: sqlite3.Connection, script: str) -> None:
+    # executescript() would COMMIT the open transaction first; run statement by statement.
+    for statement in script.split(";"):
+        if statement.strip():
+            db.execute(statement)
+
+
+def _by_dataset(entities: Iterable[tuple[str, int]], links: Iterable[tuple[str, int]]) -> JsonDict:
+    out: dict[str, dict[str, int]] = {}
+    for scope, n in entities:
+        out.setdefault(scope, {"entities": 0, "links": 0})["entities"] = n
+    for scope, n in links:
+        out.setdefault(scope, {"entities": 0, "links": 0})["links"] = n
+    return dict(sorted(out.items()))
+
+
+def _decision_fields(d: Decision) -> dict[str, Any]:
+    return {f: getattr(d, f) for f in Decision.__slots__}
+
+
+def _store_error(exc: sqlite3.Error, path: Path, waited: float) -> StoreError:
+    text = str(exc)
+    if "locked" in text or "busy" in text:
+        return StoreLockedError(
+            f"store {path} is locked by another trgraph process (waited {waited:.0f} s); try again when it ends"
+        )
+    return StoreError(f"cannot use store {path}: {text}")
+
+
+class _SqliteWriter(Writer):
+    def __init__(self, db: sqlite3.Connection, run_id: int, scope: str, replace: bool) -> None:
+        self._db = db
+        self.run_id = run_id
+        self.scope = scope
+        self.replace = replace
+        self._open = True
+
+    def put_entities(self, entities: Sequence[Entity]) -> None:
+        rows = []
+        for e in entities:
+            doc = e.to_dict()
+            aliases = sorted({name_key(n) for n in e.names} - {name_key(e.name)})
+            rows.append(
+                (
+                    e.id,
+                    e.kind.value,
+                    e.name,
+                    name_key(e.name),
+                    e.country,
+                    ",".join(sorted(f.value for f in e.flags)),
+                    orjson.dumps(doc),
+                    e.content_hash(),
+                    orjson.dumps(aliases) if aliases else None,
+                )
+            )
+        self._db.executemany("INSERT OR REPLACE INTO stage_e VALUES(?,?,?,?,?,?,?,?,?)", rows)
+
+    def put_links(self, links: Sequence[Link]) -> None:
+        rows = []
+        for lk in links:
+            end = lk.attrs.get("end_date")
+            rows.append(
+                (
+                    lk.id,
+                    lk.kind.value,
+                    lk.source,
+                    lk.target,
+                    str(end) if end else None,
+                    lk.share_pct,
+                    orjson.dumps(lk.to_dict()),
+                    lk.content_hash(),
+                )
+            )
+        self._db.executemany("INSERT OR REPLACE INTO stage_l VALUES(?,?,?,?,?,?,?,?)", rows)
+
+    def commit(self, *, accepted: int, rejected: int) -> RunSummary:
+        db, run, scope = self._db, self.run_id, self.scope
+        try:
+            counts = Counter[str]()
+            for table, stage, what in (("entities", "stage_e", "entity"), ("links", "stage_l", "link")):
+                counts += self._diff(table, stage, what)
+            self._apply_entities()
+            self._apply_links()
+            status = "ok"
+            db.execute(
+                "UPDATE runs SET finished_at=?, status=?, accepted=?, rejected=?, added=?, altered=?, removed=?"
+                " WHERE id=?",
+                (now_iso(), status, accepted, rejected, counts["added"], counts["altered"], counts["removed"], run),
+            )
+            db.execute("DELETE FROM stage_e")
+            db.execute("DELETE FROM stage_l")
+            db.execute("COMMIT")
+        except BaseException:
+            self.rollback()
+            raise
+        self._open = False
+        row = db.execute(
+            "SELECT id, kind, dataset, source, file_hash, started_at, finished_at, status, accepted, rejected,"
+            " added, altered, removed FROM runs WHERE id=?",
+            (run,),
+        ).fetchone()
+        del scope
+        return RunSummary(Run(*row))
+
+    def _diff(self, table: str, stage: str, what: str) -> Counter[str]:
+        """Record added/altered/removed rows of one table in ``changes``; return the counts."""
+        db, run, scope = self._db, self.run_id, self.scope
+        name = "s.name" if table == "entities" else "s.kind || ' ' || s.source || ' -> ' || s.target"
+        old_name = "t.name" if table == "entities" else "t.kind || ' ' || t.source || ' -> ' || t.target"
+        before = db.total_changes
+        db.execute(
+            f"INSERT INTO changes SELECT ?, ?, s.id, 'added', ?, {name}, NULL, s.doc FROM {stage} s"
+            f" LEFT JOIN {table} t ON t.id=s.id WHERE t.id IS NULL OR t.removed_run IS NOT NULL",
+            (run, what, scope),
+        )
+        added = db.total_changes - before
+        before = db.total_changes
+        db.execute(
+            f"INSERT INTO changes SELECT ?, ?, s.id, 'altered', ?, {name}, t.doc, s.doc FROM {stage} s"
+            f" JOIN {table} t ON t.id=s.id WHERE t.removed_run IS NULL AND t.hash != s.hash",
+            (run, what, scope),
+        )
+        altered = db.total_changes - before
+        removed = 0
+        if self.replace:
+            before = db.total_changes
+            db.execute(
+                f"INSERT INTO changes SELECT ?, ?, t.id, 'removed', ?, {old_name}, t.doc, NULL FROM {table} t"
+                f" WHERE t.scope=? AND t.removed_run IS NULL AND t.id NOT IN (SELECT id FROM {stage})",
+                (run, what, scope, scope),
+            )
+            removed = db.total_changes - before
+            db.execute(
+                f"UPDATE {table} SET removed_run=? WHERE scope=? AND removed_run IS NULL"
+                f" AND id NOT IN (SELECT id FROM {stage})",
+                (run, scope),
+            )
+        return Counter(added=added, altered=altered, removed=removed)
+
+    def _apply_entities(self) -> None:
+        db, run, scope = self._db, self.run_id, self.scope
+        # Aliases of changed entities are rewritten; unchanged rows are not touched at all,
+        # which is what makes re-ingesting an unchanged file cheap.
+        db.execute(
+            "DELETE FROM aliases WHERE entity_id IN (SELECT s.id FROM stage_e s JOIN entities t ON t.id=s.id"
+            " WHERE t.hash != s.hash OR t.removed_run IS NOT NULL)"
+        )
+        db.execute(
+            "INSERT INTO aliases SELECT j.value, s.id FROM stage_e s LEFT JOIN entities t ON t.id=s.id,"
+            " json_each(s.aliases) j WHERE s.aliases IS NOT NULL"
+            " AND (t.id IS NULL OR t.hash != s.hash OR t.removed_run IS NOT NULL)"
+        )
+        db.execute(
+            "INSERT INTO entities(id, kind, name, name_key, country, flags, scope, doc, hash, first_run, last_run,"
+            " removed_run) SELECT id, kind, name, name_key, country, flags, ?, doc, hash, ?, ?, NULL FROM stage_e"
+            " WHERE true ON CONFLICT(id) DO UPDATE SET kind=excluded.kind, name=excluded.name,"
+            " name_key=excluded.name_key, country=excluded.country, flags=excluded.flags, scope=excluded.scope,"
+            " doc=excluded.doc, hash=excluded.hash, last_run=excluded.last_run, removed_run=NULL"
+            " WHERE entities.hash != excluded.hash OR entities.removed_run IS NOT NULL",
+            (scope, run, run),
+        )
+
+    def _apply_links(self) -> None:
+        db, run, scope = self._db, self.run_id, self.scope
+        db.execute(
+            "INSERT INTO links(id, kind, source, target, end_date, share_pct, scope, doc, hash, first_run, last_run,"
+            " removed_run) SELECT id, kind, source, target, end_date, share_pct, ?, doc, hash, ?, ?, NULL"
+            " FROM stage_l WHERE true ON CONFLICT(id) DO UPDATE SET kind=excluded.kind, source=excluded.source,"
+            " target=excluded.target, end_date=excluded.end_date, share_pct=excluded.share_pct,"
+            " scope=excluded.scope, doc=excluded.doc, hash=excluded.hash, last_run=excluded.last_run,"
+            " removed_run=NULL WHERE links.hash != excluded.hash OR links.removed_run IS NOT NULL",
+            (scope, run, run),
+        )
+
+    def rollback(self) -> None:
+        if not self._open:
+            return
+        self._open = False
+        if self._db.in_transaction:
+            self._db.execute("ROLLBACK")
