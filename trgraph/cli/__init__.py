@@ -7,7 +7,7 @@ import click
 from trgraph import __version__
 from trgraph.store import DEFAULT_STORE
 
-from . import data
+from . import analysis, data, output, resolving
 from .common import AppContext, TrgraphGroup
 
 
@@ -31,8 +31,9 @@ def cli(ctx: click.Context, store_uri: str) -> None:
     ctx.obj = AppContext(store_uri)
 
 
-cli.add_command(data.ingest)
-cli.add_command(data.stats)
+for _module in (data, resolving, analysis, output):
+    for _command in _module.COMMANDS:
+        cli.add_command(_command)
 
 
 def main() -> None:

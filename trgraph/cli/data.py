@@ -132,3 +132,6 @@ def stats(app: AppContext, as_json: bool) -> None:
             click.echo(f"  {key:<24}{counts['entities']:>10} entities {counts['links']:>10} links")
 
     emit(data, as_json, text)
+
+
+COMMANDS: list[click.Command] = [ingest, stats]
