@@ -135,3 +135,26 @@ def stats(app: AppContext, as_json: bool) -> None:
 
 
 COMMANDS: list[click.Command] = [ingest, stats]
+
+
+@click.command()
+@click.option("--out", "out", type=click.Path(path_type=Path), default=Path("trgraph-demo"), show_default=True,
+              help="Folder for the demo store, map and reports.")
+def demo(out: Path) -> None:
+    """Build a store from the bundled sample data and run the whole chain on it.
+
+    A fictional UK university's register is screened against real extracts of the
+    Entity List, the ASPI tracker, the DoD 1260H list and the ROR registry.
+    """
+    from trgraph.demo import run_demo
+
+    result = run_demo(out, echo=click.echo)
+    s = result.stats
+    click.echo(f"\nstore {result.store}: {s['entities']} entities, {s['links']} links")
+    for line in result.lines:
+        click.echo(line)
+    for label, path in result.outputs.items():
+        click.echo(f"{label}: {path}")
+
+
+COMMANDS.append(demo)

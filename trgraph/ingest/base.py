@@ -66,7 +66,7 @@ def csv_rows(
     content = read_text(path) if text is None else text
     if not content.strip():
         raise InputError("file is empty", path=str(path))
-    reader = csv.reader(io.StringIO(content, newline=""))
+    reader = csv.reader(io.StringIO(content, newline=""), strict=True)
     try:
         header = next(reader)
     except csv.Error as exc:

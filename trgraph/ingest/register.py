@@ -281,15 +281,6 @@ def _relationship(
         kind = LinkKind(relation)
     except ValueError:
         raise ValueError(f"relation {relation!r} is not a link kind ({', '.join(k.value for k in LinkKind)})") from None
-    ends = []
-    for side in ("source", "target"):
-        ref = clean(row.get(side))
-        if not ref:
-            raise ValueError(f"{side} is empty")
-        kind_text = (clean(row.get(f"{side}_kind")) or "organisation").lower()
-        if kind_text not in ("organisation", "person"):
-            raise ValueError(f"{side}_kind {kind_text!r} must be organisation or person")
-        ends.append(_endpoint(ref, EntityKind(kind_text), dataset, source_file, line, lookup, created))
     share = parse_pct(clean(row.get("share_pct")))
     attrs: JsonDict = {
         "share_pct": share,
@@ -298,6 +289,22 @@ def _relationship(
         "evidence": clean(row.get("evidence")),
     }
     attrs = {k: v for k, v in attrs.items() if v is not None}
+    ends: list[str] = []
+    new: list[Entity] = []
+    for side in ("source", "target"):
+        ref = clean(row.get(side))
+        if not ref:
+            raise ValueError(f"{side} is empty")
+        kind_text = (clean(row.get(f"{side}_kind")) or "organisation").lower()
+        if kind_text not in ("organisation", "person"):
+            raise ValueError(f"{side}_kind {kind_text!r} must be organisation or person")
+        end_id, entity = _endpoint(ref, EntityKind(kind_text), dataset, source_file, line, lookup, created)
+        ends.append(end_id)
+        if entity is not None:
+            new.append(entity)
+    # Entities named only by a rejected row are not created: the row is all or nothing.
+    for entity in new:
+        created.setdefault(entity.id, entity)
     return Link(
         link_id(kind, ends[0], ends[1], dataset),
         kind,
@@ -316,16 +323,16 @@ def _endpoint(
     line: int,
     lookup: Lookup | None,
     created: dict[str, Entity],
-) -> str:
+) -> tuple[str, Entity | None]:
     found = lookup(ref) if lookup else []
     if len(found) == 1:
-        return found[0]
+        return found[0], None
     if len(found) > 1:
         shown = ", ".join(found[:5])
         raise ValueError(f"{ref!r} names {len(found)} entities ({shown}); use an id")
     entity_id = make_id(dataset, slug(ref))
-    if entity_id not in created:
-        created[entity_id] = Entity(
-            entity_id, kind, ref, Provenance(dataset, f"line-{line}", source_file), attrs={"created_by": "links"}
-        )
-    return entity_id
+    if entity_id in created:
+        return entity_id, None
+    return entity_id, Entity(
+        entity_id, kind, ref, Provenance(dataset, f"line-{line}", source_file), attrs={"created_by": "links"}
+    )
