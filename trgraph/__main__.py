@@ -1,0 +1,5 @@
+"""``python -m trgraph``: the same as the ``trgraph`` command."""
+
+from trgraph.cli import main
+
+main()
