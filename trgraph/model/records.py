@@ -172,7 +172,13 @@ class Rejected:
 
 
 def _hash(data: JsonDict) -> str:
-    return hashlib.blake2b(orjson.dumps(data, option=orjson.OPT_SORT_KEYS), digest_size=16).hexdigest()
+    return canonical(data)[1]
+
+
+def canonical(data: JsonDict) -> tuple[bytes, str]:
+    """Canonical JSON bytes of a record (sorted keys) and their content hash, in one pass."""
+    raw = orjson.dumps(data, option=orjson.OPT_SORT_KEYS)
+    return raw, hashlib.blake2b(raw, digest_size=16).hexdigest()
 
 
 _SLUG_RE = re.compile(r"[^0-9a-z]+")

@@ -19,6 +19,7 @@ from typing import Any
 import orjson
 
 from trgraph.errors import StoreError, StoreLockedError
+from trgraph.model.records import canonical
 from trgraph.model import (
     Action,
     Change,
@@ -104,7 +105,6 @@ class EmbeddedStore(Store):
             self._db = sqlite3.connect(self.path, timeout=lock_timeout, isolation_level=None)
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
-            self._db.execute("PRAGMA temp_store=MEMORY")
             self._db.execute("PRAGMA cache_size=-262144")
             self._init_schema()
         except sqlite3.DatabaseError as exc:
@@ -376,7 +376,7 @@ class _SqliteWriter(Writer):
     def put_entities(self, entities: Sequence[Entity]) -> None:
         rows = []
         for e in entities:
-            doc = e.to_dict()
+            doc, digest = canonical(e.to_dict())
             aliases = sorted({name_key(n) for n in e.names} - {name_key(e.name)})
             rows.append(
                 (
@@ -386,8 +386,8 @@ class _SqliteWriter(Writer):
                     name_key(e.name),
                     e.country,
                     ",".join(sorted(f.value for f in e.flags)),
-                    orjson.dumps(doc),
-                    e.content_hash(),
+                    doc,
+                    digest,
                     orjson.dumps(aliases) if aliases else None,
                 )
             )
@@ -397,6 +397,7 @@ class _SqliteWriter(Writer):
         rows = []
         for lk in links:
             end = lk.attrs.get("end_date")
+            doc, digest = canonical(lk.to_dict())
             rows.append(
                 (
                     lk.id,
@@ -405,8 +406,8 @@ class _SqliteWriter(Writer):
                     lk.target,
                     str(end) if end else None,
                     lk.share_pct,
-                    orjson.dumps(lk.to_dict()),
-                    lk.content_hash(),
+                    doc,
+                    digest,
                 )
             )
         self._db.executemany("INSERT OR REPLACE INTO stage_l VALUES(?,?,?,?,?,?,?,?)", rows)
@@ -447,7 +448,7 @@ class _SqliteWriter(Writer):
         old_name = "t.name" if table == "entities" else "t.kind || ' ' || t.source || ' -> ' || t.target"
         before = db.total_changes
         db.execute(
-            f"INSERT INTO changes SELECT ?, ?, s.id, 'added', ?, {name}, NULL, s.doc FROM {stage} s"
+            f"INSERT INTO changes SELECT ?, ?, s.id, 'added', ?, {name}, NULL, NULL FROM {stage} s"
             f" LEFT JOIN {table} t ON t.id=s.id WHERE t.id IS NULL OR t.removed_run IS NOT NULL",
             (run, what, scope),
         )
