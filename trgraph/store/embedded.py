@@ -19,7 +19,6 @@ from typing import Any
 import orjson
 
 from trgraph.errors import StoreError, StoreLockedError
-from trgraph.model.records import canonical
 from trgraph.model import (
     Action,
     Change,
@@ -31,6 +30,7 @@ from trgraph.model import (
     LinkKind,
     Run,
 )
+from trgraph.model.records import canonical
 from trgraph.store.base import Direction, Edge, RunSummary, Store, Writer
 
 SCHEMA_VERSION = "1"
