@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -69,7 +70,8 @@ def quarantine_path(store: Store, kind: str, dataset: str) -> Path:
     base = Path(store.location)
     folder = base.parent if base.suffix and base.parent.exists() else Path.cwd()
     stem = base.stem if base.suffix else "trgraph"
-    return folder / f"{stem}.{kind}.{dataset}.quarantine.jsonl"
+    safe = re.sub(r"[^A-Za-z0-9_.-]+", "_", f"{stem}.{kind}.{dataset}")
+    return folder / f"{safe}.quarantine.jsonl"
 
 
 def run_ingest(
