@@ -1,0 +1,125 @@
+"""Name normalisation: folding, legal forms, abbreviations, numbers, acronyms, scripts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import shared_file
+from trgraph.resolve.legal import DATA, build_legal_forms, legal_codes, strip_legal_forms
+from trgraph.resolve.normalise import country_code, fold, is_acronym, name_form, name_forms, tokenize
+
+
+def tokens(name: str) -> tuple[str, ...]:
+    form = name_form(name)
+    assert form is not None
+    return form.tokens
+
+
+def test_fold_case_accents_punctuation_and_ampersand() -> None:
+    assert fold("Université  Côte-d'Azur") == "universite cote dazur"
+    assert fold("Procter & Gamble") == "procter and gamble"
+    assert fold("King's College") == "king college"
+    assert fold("A.B.C. Company") == "abc company"
+    assert fold("Straße") == "strasse"
+
+
+@pytest.mark.parametrize(
+    ("variant", "canonical"),
+    [
+        ("Harbin Inst. of Technology", "Harbin Institute of Technology"),
+        ("Beijing Univ. of Aeronautics & Astronautics", "Beijing University of Aeronautics and Astronautics"),
+        ("Chinese Acad. of Sci.", "Chinese Academy of Sciences"),
+        ("Natl. Centre for Research", "National Center for Research"),
+        ("Siemens Aktiengesellschaft", "Siemens AG"),
+        ("Siemens Aktiengeselschaft", "Siemens AG"),  # a misspelt legal form still goes
+        ("OAO Gazprom", "Gazprom JSC"),
+        ("Samsung Electronics Co., Ltd.", "SAMSUNG ELECTRONICS"),
+        ("FABERLIC EUROPE Sp. z o.o.", "Faberlic Europe"),
+        ("World Health Organisation", "World Health Organization"),
+        ("ООО «Байкал»", "Baykal LLC"),
+    ],
+)
+def test_variants_normalise_to_the_same_core(variant: str, canonical: str) -> None:
+    assert tokens(variant) == tokens(canonical)
+
+
+def test_legal_forms_are_kept_aside_not_lost() -> None:
+    form = name_form("Volkswagen Gesellschaft mit beschränkter Haftung")
+    assert form is not None
+    assert form.tokens == ("volkswagen",)
+    assert form.legal == ("gesellschaft", "mit", "beschrankter", "haftung")
+    assert legal_codes(form.legal)  # known ISO 20275 codes
+
+
+def test_descriptive_words_are_not_stripped_as_legal_forms() -> None:
+    # ISO 20275 lists "national bank", "trust company", "zoo" (z o.o.) and the like.
+    assert tokens("Deutsche Bank Trust Company") == ("deutsche", "bank", "trust")
+    assert tokens("Saint Louis Zoo") == ("saint", "louis", "zoo")
+    assert tokens("Czech National Bank") == ("czech", "national", "bank")
+    assert tokens("LG Electronics") == ("lg", "electronic")  # a short form only at the end
+
+
+def test_chinese_legal_form_is_stripped() -> None:
+    form = name_form("上海复旦微电子集团股份有限公司")
+    assert form is not None and form.legal and form.script == "han"
+
+
+def test_numbers_and_roman_numerals() -> None:
+    assert tokens("Brigade Forty-Four") == tokens("Brigade 44")
+    assert tokens("First International Bank") == tokens("1st International Bank")
+    assert tokens("Citigroup Capital Trust XV") == ("citigroup", "capital", "trust", "15")
+
+
+def test_stopwords_kept_when_nothing_else_is_left() -> None:
+    assert tokens("AT&T Inc.") == ("at", "and", "t")
+
+
+def test_acronyms() -> None:
+    assert is_acronym("BUAA") and is_acronym("NJTech") and is_acronym("UMich")
+    assert not is_acronym("Fudan") and not is_acronym("Harbin Institute") and not is_acronym("A")
+    form = name_form("MT")
+    assert form is not None and form.acronym == "mt" and form.tokens == ("mt",)  # not "mount"
+
+
+def test_final_bracketed_acronym_becomes_an_alias_only_when_it_abbreviates_the_name() -> None:
+    forms = name_forms("Beijing University of Aeronautics and Astronautics (BUAA)")
+    assert [f.acronym for f in forms if f.acronym] == ["buaa"]
+    assert any(f.tokens == ("beijing", "university", "aeronautic", "astronautic") for f in forms)
+    # "(CSSC)" names the parent group, mid-name: no alias.
+    forms = name_forms("China State Shipbuilding Corporation, Limited (CSSC) 714th Research Institute")
+    assert not any(f.acronym for f in forms)
+
+
+def test_han_names_become_bigrams_and_pinyin() -> None:
+    forms = name_forms("西北工业大学")
+    han = next(f for f in forms if f.script == "han")
+    assert han.tokens == ("西北", "北工", "工业", "业大", "大学")
+    pinyin = next(f for f in forms if f.script == "pinyin")
+    latin = name_form("Xīběi Gōngyè Dàxué")
+    assert latin is not None and pinyin.compact == latin.compact == "xibeigongyedaxue"
+
+
+def test_cyrillic_is_transliterated() -> None:
+    assert tokenize("Северо-западный политехнический университет")[0] == "severo"
+
+
+def test_country_code() -> None:
+    assert country_code("China") == "CN"
+    assert country_code("P.R. China") == "CN"
+    assert country_code("USA") == "US"
+    assert country_code("United Kingdom") == "GB"
+    assert country_code("MO") is None  # a state code, not a country
+    assert country_code("Harbin") is None
+
+
+def test_shipped_legal_forms_match_the_iso_list(tmp_path: Path) -> None:
+    elf = shared_file("reference/iso20275_elf_codes_1.4.1.csv")
+    shipped = [line.split("\t") for line in DATA.read_text(encoding="utf-8").splitlines()[1:]]
+    assert [tuple(row) for row in shipped] == build_legal_forms(elf)
+
+
+def test_strip_never_takes_the_last_word() -> None:
+    assert strip_legal_forms(["limited"]) == (["limited"], [])
+    assert strip_legal_forms(["gazprom", "oao"]) == (["gazprom"], ["oao"])

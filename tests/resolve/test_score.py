@@ -1,0 +1,121 @@
+"""Scoring name pairs: distinctive tokens, typos, acronyms, legal forms, explanations."""
+
+from __future__ import annotations
+
+import pytest
+
+from trgraph.resolve.normalise import name_form, name_forms
+from trgraph.resolve.score import REVIEW_CAP, TokenWeights, align, score_forms, score_names
+
+AUTO, REVIEW = 0.9, 0.7
+
+# A corpus in which, as in any registry, "university" is everywhere and places recur.
+CORPUS = [
+    "Nanjing University", "Nanjing University of Aeronautics and Astronautics",
+    "Nanjing University of Science and Technology", "Nanjing Tech University", "Nanjing Normal University",
+    "Harbin Institute of Technology", "Harbin Engineering University", "Fudan University", "Beihang University",
+    "Shanghai Fudan Microelectronics Co., Ltd.", "Peking University", "Tsinghua University",
+    "Zhejiang University", "Wuhan University", "Sichuan University", "Shandong University",
+    "University of Oxford", "University of Cambridge", "Imperial College London", "Hunan University",
+    "Henan University", "University of Science and Technology of China",
+]
+
+
+@pytest.fixture(scope="module")
+def weights() -> TokenWeights:
+    return TokenWeights.from_forms(f.tokens for n in CORPUS for f in name_forms(n))
+
+
+def score(a: str, b: str, weights: TokenWeights) -> float:
+    best = score_names(name_forms(a), name_forms(b), weights)
+    return best.score if best else 0.0
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Harbin Inst. of Technology", "Harbin Institute of Technology"),
+        ("Beijing Univ. of Aeronautics & Astronautics", "Beijing University of Aeronautics and Astronautics"),
+        ("Siemens AG", "Siemens Aktiengesellschaft"),
+        ("HSBC Holdings p.l.c.", "HSBC Holdings plc"),
+        ("Good Will Company", "Goodwill Company"),
+    ],
+)
+def test_same_organisation_scores_auto(a: str, b: str, weights: TokenWeights) -> None:
+    assert score(a, b, weights) >= AUTO
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Nanjing University", "Nanjing University of Aeronautics and Astronautics"),
+        ("Nanjing University", "Nanjing University of Science and Technology"),
+        ("Fudan University", "Shanghai Fudan Microelectronics Co., Ltd."),
+        ("Harbin Institute of Technology", "Harbin Engineering University"),
+        ("Government of Estonia", "Government of Ethiopia"),
+        ("Banco Santander S.A.", "Banco Santander México S.A."),
+        ("CETC 14th Research Institute", "CETC 38th Research Institute"),
+    ],
+)
+def test_distinct_organisations_stay_below_review(a: str, b: str, weights: TokenWeights) -> None:
+    assert score(a, b, weights) < REVIEW
+
+
+def test_one_typo_in_a_distinctive_word_is_for_review_never_auto(weights: TokenWeights) -> None:
+    typo = score("Harbin Institute of Tecnology", "Harbin Institute of Technology", weights)
+    assert typo >= AUTO  # "technology" is a type word: a typo there does not matter
+    place = score("Hunan University", "Henan University", weights)
+    assert REVIEW <= place <= REVIEW_CAP < AUTO
+
+
+def test_type_word_missing_is_weak_evidence_against(weights: TokenWeights) -> None:
+    assert REVIEW <= score("Tsinghua", "Tsinghua University", weights) < AUTO
+
+
+def test_acronyms_are_capped_by_length(weights: TokenWeights) -> None:
+    assert score("BUAA", "BUAA", weights) == pytest.approx(0.8)
+    assert score("HIT", "HIT", weights) == pytest.approx(0.7)
+    assert score("MU", "MU", weights) < REVIEW
+    # A query acronym against a full name's initials: weaker still.
+    initials = score_forms(name_forms("NUDT")[0], name_forms("National University of Defense Technology")[0], weights)
+    assert initials.method == "initials" and initials.score < 0.8
+    # …and never the other way round: a full name whose initials spell someone's acronym.
+    reverse = score_forms(name_forms("Holon Institute of Technology")[0], name_forms("HIT")[0], weights)
+    assert reverse.score == 0.0
+
+
+def test_legal_form_conflict_is_never_auto(weights: TokenWeights) -> None:
+    assert score("Deutsche Bank AG", "Deutsche Bank GmbH", weights) <= REVIEW_CAP
+
+
+def test_cross_script_needs_an_alias_or_pinyin(weights: TokenWeights) -> None:
+    assert score("哈尔滨工业大学", "Harbin Institute of Technology", weights) == 0.0
+    assert score("西北工业大学", "Xibei Gongye Daxue", weights) >= AUTO
+    assert score("南京大学", "南京航空航天大学", weights) < REVIEW
+
+
+def test_weights_make_common_words_weak(weights: TokenWeights) -> None:
+    assert weights("university") <= 0.25
+    assert weights("aeronautic") > weights("nanjing") > weights("university")
+    assert weights("14") == 1.0  # numbers are decisive
+    assert TokenWeights()("anything") == 1.0  # no corpus: every word counts fully
+
+
+def test_explanation_names_tokens_and_weights(weights: TokenWeights) -> None:
+    a = name_form("Nanjing University")
+    b = name_form("Nanjing University of Aeronautics and Astronautics")
+    assert a is not None and b is not None
+    s = score_forms(a, b, weights)
+    ex = s.explain(weights)
+    assert ex["subject_name"] == "Nanjing University"
+    assert ex["method"] == "tokens"
+    assert {t["subject"] for t in ex["tokens"]} == {"nanjing", "university"}
+    assert set(ex["unmatched"]["candidate"]) == {"aeronautic", "astronautic"}
+    assert all(isinstance(w, float) for w in ex["unmatched"]["candidate"].values())
+
+
+def test_alignment_pairs_merged_and_fuzzy_tokens(weights: TokenWeights) -> None:
+    al = align(["vanderbilt", "chemicals"], ["van", "der", "bilt", "chemical"], weights)
+    assert [p.how for p in al.pairs] == ["merged", "prefix"]
+    al = align(["tecnology"], ["technology"], weights)
+    assert al.pairs[0].how == "fuzzy" and al.pairs[0].similarity == pytest.approx(0.9)

@@ -1,0 +1,397 @@
+"""Candidate blocking: an index over every candidate name, so screening is not all-pairs.
+
+Built once per screening run. Each candidate name becomes one or more
+:class:`~trgraph.resolve.normalise.NameForm`; the index keeps
+
+- a sparse form × token matrix of token weights (tokens used by more than
+  ``frequent_share`` of all forms, such as "university" or 大, are left out of it and
+  only consulted when a query has nothing rarer),
+- a one-deletion neighbourhood of the vocabulary, so that a misspelt query word
+  still finds its candidates ("Technolgy"),
+- exact look-ups for acronyms, initials, same-letters spellings and identifiers.
+
+A batch of queries is one sparse matrix product; each query keeps its best
+``block`` forms by weighted overlap, and only their entities are scored in full.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+from scipy import sparse
+
+from trgraph.model import Entity, EntityKind
+from trgraph.resolve.normalise import NameForm, name_forms
+from trgraph.resolve.score import REVIEW_CAP, NameScore, TokenWeights, max_edits, score_forms
+
+#: Identifier schemes that decide a match outright.
+ID_SCHEMES = ("ror", "lei", "grid", "fundref", "wikidata", "isni", "openalex")
+
+
+@dataclass(slots=True)
+class Query:
+    """What is searched for: names (with their forms), kind, country and identifiers."""
+
+    key: str
+    names: Sequence[str]
+    kind: EntityKind = EntityKind.ORGANISATION
+    country: str | None = None
+    identifiers: dict[str, str] = field(default_factory=dict)
+    forms: list[NameForm] = field(default_factory=list)
+    slack: float = 1.0
+
+    def __post_init__(self) -> None:
+        if not self.forms:
+            organisation = self.kind is not EntityKind.PERSON
+            for name in self.names:
+                for form in name_forms(name, organisation=organisation):
+                    if form not in self.forms:
+                        self.forms.append(form)
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """One candidate entity for one query: its score, how it was found, and the best name pair."""
+
+    entity: Entity
+    score: float
+    method: str
+    name_score: NameScore | None
+    features: dict[str, float]
+    #: Tie-break: the same words in the same order as the entity's primary name (2), or
+    #: as one of its aliases (1).
+    exact: int = 0
+
+
+def entity_forms(entity: Entity) -> list[NameForm]:
+    """Every name form of an entity (primary name and aliases)."""
+    organisation = entity.kind is not EntityKind.PERSON
+    out: list[NameForm] = []
+    seen: set[tuple[tuple[str, ...], str | None, str]] = set()
+    for name in entity.all_names():
+        for form in name_forms(name, organisation=organisation):
+            key = (form.tokens, form.acronym, form.script)
+            if key not in seen:
+                seen.add(key)
+                out.append(form)
+    return out
+
+
+class CandidateIndex:
+    """Blocking index over candidate entities; :meth:`search` returns scored hits."""
+
+    def __init__(
+        self,
+        entities: Iterable[Entity],
+        *,
+        weights: TokenWeights | None = None,
+        frequent_share: float = 0.01,
+        block: int = 40,
+    ) -> None:
+        self.entities: list[Entity] = []
+        self.forms: list[NameForm] = []
+        self.form_entity: list[int] = []
+        self.entity_forms: list[list[int]] = []
+        for entity in entities:
+            if entity.kind is EntityKind.HOME:
+                continue
+            number = len(self.entities)
+            self.entities.append(entity)
+            ids = []
+            for form in entity_forms(entity):
+                ids.append(len(self.forms))
+                self.forms.append(form)
+                self.form_entity.append(number)
+            self.entity_forms.append(ids)
+        self.weights = weights or TokenWeights.from_forms(f.tokens for f in self.forms)
+        self.block = block
+        self._build_exact()
+        self._build_matrix(frequent_share)
+
+    def __len__(self) -> int:
+        return len(self.entities)
+
+    # -- building ------------------------------------------------------------------
+    def _build_exact(self) -> None:
+        self.by_id: dict[tuple[str, str], list[int]] = defaultdict(list)
+        for number, entity in enumerate(self.entities):
+            for scheme, value in entity.identifiers.items():
+                if scheme in ID_SCHEMES and value:
+                    self.by_id[(scheme, _id_key(value))].append(number)
+            if entity.id.startswith("ror:"):
+                self.by_id[("ror", _id_key(entity.id[4:]))].append(number)
+        self.by_acronym: dict[str, list[int]] = defaultdict(list)
+        self.by_initials: dict[str, list[int]] = defaultdict(list)
+        self.by_compact: dict[str, list[int]] = defaultdict(list)
+        for i, form in enumerate(self.forms):
+            if form.acronym:
+                self.by_acronym[form.acronym].append(i)
+            elif len(form.initials) >= 3:
+                self.by_initials[form.initials].append(i)
+            if len(form.compact) >= 6:
+                self.by_compact[form.compact].append(i)
+
+    def _build_matrix(self, frequent_share: float) -> None:
+        df: dict[str, int] = defaultdict(int)
+        for form in self.forms:
+            for tok in set(form.tokens):
+                df[tok] += 1
+        limit = max(50, int(frequent_share * max(1, len(self.forms))))
+        self.frequent = {t for t, n in df.items() if n > limit}
+        self.vocab: dict[str, int] = {t: i for i, t in enumerate(sorted(t for t in df if t not in self.frequent))}
+        rows: list[int] = []
+        cols: list[int] = []
+        vals: list[float] = []
+        self.norms = np.zeros(len(self.forms), dtype=np.float64)
+        self.postings: dict[str, list[int]] = defaultdict(list)
+        for i, form in enumerate(self.forms):
+            for tok in set(form.tokens):
+                w = self.weights(tok)
+                self.norms[i] += w
+                col = self.vocab.get(tok)
+                if col is None:
+                    self.postings[tok].append(i)
+                    continue
+                rows.append(i)
+                cols.append(col)
+                vals.append(w)
+        self.matrix = sparse.csr_matrix(
+            (np.asarray(vals, dtype=np.float64), (np.asarray(rows), np.asarray(cols))),
+            shape=(len(self.forms), len(self.vocab)),
+        ).T.tocsr()
+        self.by_length: dict[int, list[str]] = defaultdict(list)
+        for tok in self.vocab:
+            if len(tok) >= 4 and tok.isalpha():
+                self.by_length[len(tok)].append(tok)
+        self._near: dict[str, list[tuple[int, float]]] = {}
+
+    # -- searching -----------------------------------------------------------------
+    def search(self, query: Query, *, limit: int = 5, min_score: float = 0.0,
+               exclude: frozenset[str] = frozenset()) -> list[Hit]:
+        """The best ``limit`` entities for one query, scoring at least ``min_score``."""
+        return self.search_many([query], limit=limit, min_score=min_score, exclude=exclude)[0]
+
+    def search_many(
+        self,
+        queries: Sequence[Query],
+        *,
+        limit: int = 5,
+        min_score: float = 0.0,
+        exclude: frozenset[str] = frozenset(),
+        excludes: Sequence[frozenset[str]] | None = None,
+        accept: Callable[[Entity], bool] | None = None,
+        block: int | None = None,
+        batch: int = 512,
+    ) -> list[list[Hit]]:
+        """:meth:`search` for many queries, blocking them in sparse batches (``excludes``: per query;
+        ``accept``: only entities it accepts are scored; ``block``: names kept per query by blocking,
+        default the index's)."""
+        out: list[list[Hit]] = []
+        mask = None
+        if accept is not None:
+            accepted = [accept(e) for e in self.entities]
+            mask = np.fromiter((accepted[n] for n in self.form_entity), dtype=bool, count=len(self.forms))
+        for start in range(0, len(queries), batch):
+            chunk = queries[start : start + batch]
+            blocked = self._block(chunk, mask, block or self.block)
+            for offset, (query, forms) in enumerate(zip(chunk, blocked, strict=True)):
+                skip = exclude | excludes[start + offset] if excludes is not None else exclude
+                out.append(self._score(query, forms, limit, min_score, skip, accept))
+        return out
+
+    def _block(self, queries: Sequence[Query], mask: np.ndarray | None, block: int) -> list[set[int]]:
+        """Candidate form ids per query (only forms ``mask`` allows, when given)."""
+        rows: list[int] = []
+        cols: list[int] = []
+        vals: list[float] = []
+        qnorm = np.zeros(len(queries))
+        found: list[set[int]] = [set() for _ in queries]
+        for qi, query in enumerate(queries):
+            seen: set[int] = set()
+            rare = False
+            for form in query.forms:
+                self._exact_hits(form, found[qi])
+                for tok in set(form.tokens):
+                    w = self.weights(tok)
+                    qnorm[qi] += w
+                    for col, factor in self._columns(tok):
+                        rare = True
+                        if col not in seen:
+                            seen.add(col)
+                            rows.append(qi)
+                            cols.append(col)
+                            vals.append(w * factor)
+            if not rare:
+                for form in query.forms:
+                    found[qi].update(self._frequent_only(form))
+        if not cols:
+            return found
+        q = sparse.csr_matrix((vals, (rows, cols)), shape=(len(queries), len(self.vocab)))
+        overlap = (q @ self.matrix).tocsr()
+        for qi in range(len(queries)):
+            lo, hi = overlap.indptr[qi], overlap.indptr[qi + 1]
+            if lo == hi:
+                continue
+            ids = overlap.indices[lo:hi]
+            dots = overlap.data[lo:hi]
+            if mask is not None:
+                keep_mask = mask[ids]
+                ids, dots = ids[keep_mask], dots[keep_mask]
+                if len(ids) == 0:
+                    continue
+            sim = dots / (qnorm[qi] + self.norms[ids] - dots + 1e-9)
+            # Names sharing too little distinctive weight with the query cannot score well.
+            keep_sim = sim >= MIN_OVERLAP
+            ids, sim = ids[keep_sim], sim[keep_sim]
+            if len(ids) > block:
+                keep = np.argpartition(-sim, block)[:block]
+                ids = ids[keep]
+            found[qi].update(int(i) for i in ids)
+        return found
+
+    def _columns(self, tok: str) -> list[tuple[int, float]]:
+        col = self.vocab.get(tok)
+        if col is not None:
+            return [(col, 1.0)]
+        if tok in self.frequent or len(tok) < 4 or not tok.isalpha():
+            return []
+        found = self._near.get(tok)
+        if found is None:
+            # An unknown word (a typo in a register name): its neighbours in the vocabulary
+            # within a typo's distance, found by rapidfuzz over words of similar length.
+            edits = max_edits(len(tok))
+            near: list[str] = []
+            for length in range(len(tok) - edits, len(tok) + edits + 1):
+                words = self.by_length.get(length)
+                if words:
+                    near.extend(
+                        str(m[0])
+                        for m in process.extract(tok, words, scorer=OSA.distance, score_cutoff=edits, limit=10)
+                    )
+            found = [(self.vocab[n], 0.8) for n in sorted(set(near))]
+            self._near[tok] = found
+        return found
+
+    def _exact_hits(self, form: NameForm, into: set[int]) -> None:
+        if form.acronym:
+            into.update(self.by_acronym.get(form.acronym, ())[:50])
+            into.update(self.by_initials.get(form.acronym, ())[:50])
+        if len(form.compact) >= 6:
+            into.update(self.by_compact.get(form.compact, ())[:50])
+
+    def _frequent_only(self, form: NameForm) -> set[int]:
+        """Forms containing every (frequent) token of ``form``: for queries like "National University"."""
+        lists: list[list[int]] = [self.postings[t] for t in set(form.tokens) if t in self.frequent]
+        if not lists:
+            return set()
+        lists.sort(key=len)
+        result = set(lists[0])
+        for p in lists:
+            result &= set(p)
+        shortest = sorted(result, key=lambda i: len(self.forms[i].tokens))
+        return set(shortest[: self.block])
+
+    def _score(
+        self,
+        query: Query,
+        form_ids: set[int],
+        limit: int,
+        min_score: float,
+        exclude: frozenset[str],
+        accept: Callable[[Entity], bool] | None,
+    ) -> list[Hit]:
+        by_entity: dict[int, Hit] = {}
+        for number in self._identifier_hits(query):
+            entity = self.entities[number]
+            if entity.id in exclude or entity.id == query.key or not _same_kind(query.kind, entity.kind):
+                continue
+            if accept is not None and not accept(entity):
+                continue
+            by_entity[number] = Hit(entity, 1.0, "identifier", None, {"identifier": 1.0})
+        per_entity: dict[int, list[int]] = defaultdict(list)
+        for i in sorted(form_ids):
+            per_entity[self.form_entity[i]].append(i)
+        for number, forms in sorted(per_entity.items()):
+            if number in by_entity:
+                continue
+            entity = self.entities[number]
+            if entity.id in exclude or entity.id == query.key or not _same_kind(query.kind, entity.kind):
+                continue
+            if accept is not None and not accept(entity):
+                continue
+            hit = self._score_entity(query, number, forms)
+            if hit is not None and hit.score >= min_score:
+                by_entity[number] = hit
+        hits = sorted(by_entity.values(), key=lambda h: (-h.score, -h.exact, h.entity.id))
+        return hits[:limit]
+
+    def _identifier_hits(self, query: Query) -> list[int]:
+        out: list[int] = []
+        for scheme, value in query.identifiers.items():
+            if scheme in ID_SCHEMES and value:
+                out.extend(self.by_id.get((scheme, _id_key(value)), ()))
+        return out
+
+    def _score_entity(self, query: Query, number: int, forms: Sequence[int] | None = None) -> Hit | None:
+        """Score one entity on the given forms (the ones blocking found; default: all)."""
+        entity = self.entities[number]
+        conflict = _identifier_conflict(query.identifiers, entity.identifiers)
+        best: NameScore | None = None
+        exact = 0
+        for qf in query.forms:
+            for fi in forms if forms is not None else self.entity_forms[number]:
+                form = self.forms[fi]
+                s = score_forms(qf, form, self.weights, query.slack)
+                if best is None or s.score > best.score:
+                    best = s
+                if qf.tokens == form.tokens:
+                    exact = max(exact, 2 if form.original == entity.name else 1)
+        if best is None or best.score <= 0:
+            return None
+        features = dict(best.features)
+        score = best.score
+        if conflict:
+            features["identifier_conflict"] = -1.0
+            return Hit(entity, 0.0, "identifier_conflict", best, features)
+        if query.country and entity.country:
+            if query.country == entity.country:
+                features["country_agrees"] = COUNTRY_BONUS
+                score = min(1.0, score + COUNTRY_BONUS) if score < 1.0 else score
+            else:
+                # A namesake abroad is most likely another organisation: never linked unseen.
+                features["country_conflict"] = -COUNTRY_PENALTY
+                score = max(0.0, min(score - COUNTRY_PENALTY, REVIEW_CAP))
+        return Hit(entity, round(score, 4), best.method, best, features, exact)
+
+
+COUNTRY_BONUS = 0.03
+#: Least weighted overlap (of distinctive words) for a name to be scored at all.
+MIN_OVERLAP = 0.15
+COUNTRY_PENALTY = 0.2
+
+
+def _same_kind(a: EntityKind, b: EntityKind) -> bool:
+    return (a is EntityKind.PERSON) == (b is EntityKind.PERSON)
+
+
+def _id_key(value: str) -> str:
+    text = value.strip().lower()
+    for prefix in ("https://ror.org/", "http://ror.org/", "https://www.grid.ac/institutes/"):
+        if text.startswith(prefix):
+            text = text[len(prefix) :]
+    return text
+
+
+def _identifier_conflict(a: dict[str, str], b: dict[str, str]) -> bool:
+    """Both carry an identifier of the same scheme (ROR, LEI, GRID) and the values differ."""
+    for scheme in ("ror", "lei", "grid"):
+        if a.get(scheme) and b.get(scheme) and _id_key(a[scheme]) != _id_key(b[scheme]):
+            return True
+    return False
+
+

@@ -1,0 +1,391 @@
+"""Scoring two names with explicit features, each score carrying its explanation.
+
+The main feature is a weighted token alignment: tokens are paired exactly, as merged
+spellings (``goodwill`` ~ ``good will``) or fuzzily (rapidfuzz Levenshtein); every token
+weighs by how distinctive it is (:class:`TokenWeights`: inverse document frequency
+over the names being screened against, organisation-type words capped low). The
+score is matched weight / (matched weight + everything left unmatched on *either*
+side), so "Nanjing University" loses against "Nanjing University of Aeronautics and
+Astronautics" by the weight of "aeronautics" and "astronautics". Further features:
+identical letters with different spacing, single-word and acronym hits (capped by
+length, since short acronyms are ambiguous), acronym ↔ initials, legal-form conflict,
+and country agreement or conflict at the entity level.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from rapidfuzz.distance import OSA
+
+from trgraph.resolve.legal import legal_codes
+from trgraph.resolve.normalise import NameForm, words
+
+#: Organisation-type words: never decisive, whatever their frequency; missing on one side
+#: they weigh little ("Tsinghua" may well be "Tsinghua University").
+TYPE_WORDS = words(
+    """university institute college school academy research center laboratory company corporation group holding
+    limited incorporated industry system solution service enterprise partner management development foundation
+    association society organization agency department faculty branch office division unit committee council
+    bureau administration republic people joint stock trading business product europe asia africa america
+    americas"""
+)
+#: Qualifiers: common, so weak when both names have them, but decisive when only one does
+#: ("Washington State University" is not the "University of Washington", "Nanjing Tech
+#: University" not "Nanjing University").
+QUALIFIERS = words(
+    """state technology technical polytechnic national international federal general public industrial global
+    commercial european asian african american pacific"""
+)
+WEAK_WORDS = TYPE_WORDS | QUALIFIERS
+WEAK_CAP = 0.25
+#: Numbers are decisive: "14th Research Institute" is not the "38th Research Institute".
+NUMBER_WEIGHT = 1.0
+#: Country names are decisive qualifiers ("Banco Santander México" is not "Banco Santander").
+COUNTRY_WEIGHT = 0.8
+#: The least a missing (non-type) word weighs against a match.
+MISSING_FLOOR = 0.6
+MIN_WEIGHT = 0.1
+FUZZY_MIN_LEN = 4
+#: Tokens at least this distinctive must match exactly for a score above REVIEW_CAP.
+DISTINCTIVE = 0.5
+REVIEW_CAP = 0.85
+
+
+@lru_cache(maxsize=1)
+def country_words() -> frozenset[str]:
+    """Single-word country names (pycountry), normalised like name tokens."""
+    import pycountry
+
+    from trgraph.resolve.normalise import tokenize
+
+    words: set[str] = set()
+    for country in pycountry.countries:
+        for attr in ("name", "common_name"):
+            tokens = tokenize(str(getattr(country, attr, "") or ""), expand=False)
+            if len(tokens) == 1:
+                words.add(tokens[0])
+    return frozenset(words)
+
+
+class TokenWeights:
+    """How distinctive each token is: inverse document frequency over a corpus of names,
+    scaled to 0..1, with organisation-type words capped at :data:`WEAK_CAP`."""
+
+    def __init__(self, df: Mapping[str, int] | None = None, total: int = 0) -> None:
+        self.df: dict[str, int] = dict(df or {})
+        self.total = max(total, 1)
+        self._scale = math.log((self.total + 1) / 2) if self.total > 2 else 1.0
+        self._cache: dict[str, float] = {}
+        self._missing: dict[str, float] = {}
+
+    @classmethod
+    def from_forms(cls, forms: Iterable[Sequence[str]]) -> TokenWeights:
+        """Count each token once per name (form)."""
+        df: Counter[str] = Counter()
+        total = 0
+        for tokens in forms:
+            df.update(set(tokens))
+            total += 1
+        return cls(df, total)
+
+    def __call__(self, token: str) -> float:
+        """The weight of one token (cached)."""
+        found = self._cache.get(token)
+        if found is not None:
+            return found
+        if token.isdigit():
+            weight = NUMBER_WEIGHT
+        else:
+            df = self.df.get(token, 0)
+            weight = math.log((self.total + 1) / (df + 1)) / self._scale if self.total > 2 else 1.0
+            weight = min(1.0, max(MIN_WEIGHT, weight))
+            if token in WEAK_WORDS:
+                weight = min(weight, WEAK_CAP)
+            elif token in country_words():
+                weight = max(weight, COUNTRY_WEIGHT)
+        self._cache[token] = weight
+        return weight
+
+    def missing(self, token: str) -> float:
+        """The weight of a token one name has and the other lacks: a word the other name does
+        not have is evidence of a different organisation, however common, unless it is an
+        organisation-type word ("Nanjing University of Science and Technology" is not "Nanjing
+        University"; "Tsinghua" may well be "Tsinghua University")."""
+        found = self._missing.get(token)
+        if found is None:
+            weight = self(token)
+            found = max(weight, WEAK_CAP if token in TYPE_WORDS else MISSING_FLOOR)
+            self._missing[token] = found
+        return found
+
+    def describe(self, tokens: Iterable[str]) -> dict[str, float]:
+        """Rounded weights of some tokens, for explanations."""
+        return {t: round(self(t), 3) for t in tokens}
+
+
+@dataclass(frozen=True, slots=True)
+class Pair:
+    """Two aligned tokens (or token runs), their weight and similarity."""
+
+    a: str
+    b: str
+    weight: float
+    similarity: float
+    how: str  # exact | merged | fuzzy | prefix
+
+
+@dataclass(slots=True)
+class Alignment:
+    """The result of aligning two token sequences."""
+
+    pairs: list[Pair] = field(default_factory=list)
+    only_a: list[str] = field(default_factory=list)
+    only_b: list[str] = field(default_factory=list)
+    matched: float = 0.0
+    missed_pairs: float = 0.0
+    missed_a: float = 0.0
+    missed_b: float = 0.0
+
+    def score(self, slack: float = 1.0) -> float:
+        """Matched weight over all weight; ``slack`` scales what only ``a`` has (for affiliation
+        strings, which carry departments and addresses besides the organisation)."""
+        total = self.matched + self.missed_pairs + self.missed_b + slack * self.missed_a
+        return self.matched / total if total > 0 else 0.0
+
+
+def _effective(sim: float) -> float:
+    return sim
+
+
+def align(a: Sequence[str], b: Sequence[str], weights: TokenWeights) -> Alignment:
+    """Pair tokens of ``a`` and ``b``: exact, then merged spellings, then fuzzy; weigh the rest as missed."""
+    out = Alignment()
+    left = list(a)
+    right = list(b)
+    counts = Counter(right)
+    rest_a: list[str] = []
+    for tok in left:
+        if counts.get(tok, 0) > 0:
+            counts[tok] -= 1
+            w = weights(tok)
+            out.pairs.append(Pair(tok, tok, w, 1.0, "exact"))
+            out.matched += w
+        else:
+            rest_a.append(tok)
+    rest_b: list[str] = []
+    for tok in right:
+        if counts.get(tok, 0) > 0:
+            counts[tok] -= 1
+            rest_b.append(tok)
+    if rest_a and rest_b:
+        rest_a, rest_b = _merged(rest_a, rest_b, weights, out)
+        rest_b, rest_a = _merged(rest_b, rest_a, weights, out, swap=True)
+    if rest_a and rest_b:
+        rest_a, rest_b = _fuzzy(rest_a, rest_b, weights, out)
+    for tok in rest_a:
+        out.only_a.append(tok)
+        out.missed_a += weights.missing(tok)
+    for tok in rest_b:
+        out.only_b.append(tok)
+        out.missed_b += weights.missing(tok)
+    return out
+
+
+def _merged(
+    one: list[str], other: list[str], weights: TokenWeights, out: Alignment, *, swap: bool = False
+) -> tuple[list[str], list[str]]:
+    """A long token of ``one`` equal to 2–3 consecutive tokens of ``other`` (good will ~ goodwill)."""
+    if len(other) < 2 or not any(len(t) >= 5 for t in one):
+        return one, other
+    runs: dict[str, tuple[int, int]] = {}
+    for size in (3, 2):
+        for start in range(len(other) - size + 1):
+            runs.setdefault("".join(other[start : start + size]), (start, size))
+    for tok in list(one):
+        found = runs.get(tok) if len(tok) >= 5 else None
+        if found is None:
+            continue
+        start, size = found
+        run = other[start : start + size]
+        if len(run) < size:
+            continue
+        w = max(weights(t) for t in run)
+        joined = " ".join(run)
+        out.pairs.append(Pair(joined, tok, w, 1.0, "merged") if swap else Pair(tok, joined, w, 1.0, "merged"))
+        out.matched += w
+        one.remove(tok)
+        del other[start : start + size]
+        return _merged(one, other, weights, out, swap=swap)
+    return one, other
+
+
+def max_edits(length: int) -> int:
+    """How many edits still count as a typo of a word of this length."""
+    # One typo in a word of 4–8 letters, two from 9, three from 14: more would make
+    # different words (McKenton/McKesson, Mortars/Motors) look alike.
+    if length < FUZZY_MIN_LEN:
+        return 0
+    return 1 if length < 9 else 2 if length < 14 else 3
+
+
+def _fuzzy(a: list[str], b: list[str], weights: TokenWeights, out: Alignment) -> tuple[list[str], list[str]]:
+    candidates: list[tuple[float, int, int, str]] = []
+    for i, x in enumerate(a):
+        if len(x) < FUZZY_MIN_LEN or x.isdigit():
+            continue
+        for j, y in enumerate(b):
+            if len(y) < FUZZY_MIN_LEN or y.isdigit():
+                continue
+            shorter, longer = (x, y) if len(x) <= len(y) else (y, x)
+            if len(longer) - len(shorter) > max_edits(len(shorter)) and not (
+                len(shorter) >= 5 and longer.startswith(shorter)
+            ):
+                continue
+            if len(shorter) >= 5 and longer.startswith(shorter):
+                # An abbreviation the table does not know ("technol").
+                candidates.append((max(0.9, OSA.normalized_similarity(x, y)), i, j, "prefix"))
+                continue
+            distance = OSA.distance(x, y, score_cutoff=max_edits(len(shorter)))
+            if distance <= max_edits(len(shorter)):
+                candidates.append((OSA.normalized_similarity(x, y), i, j, "fuzzy"))
+    used_a: set[int] = set()
+    used_b: set[int] = set()
+    for sim, i, j, how in sorted(candidates, key=lambda c: (-c[0], c[1], c[2])):
+        if i in used_a or j in used_b:
+            continue
+        used_a.add(i)
+        used_b.add(j)
+        w = min(weights(a[i]), weights(b[j]))
+        eff = _effective(sim)
+        out.pairs.append(Pair(a[i], b[j], w, round(sim, 3), how))
+        out.matched += w * eff
+        out.missed_pairs += w * (1.0 - eff)
+    return [x for i, x in enumerate(a) if i not in used_a], [y for j, y in enumerate(b) if j not in used_b]
+
+
+@dataclass(frozen=True, slots=True)
+class NameScore:
+    """The score of two name forms, the method that produced it and the facts behind it."""
+
+    score: float
+    method: str
+    a: NameForm
+    b: NameForm
+    alignment: Alignment | None = None
+    features: dict[str, float] = field(default_factory=dict)
+
+    def explain(self, weights: TokenWeights) -> dict[str, Any]:
+        """Plain-JSON explanation: names compared, normalised forms, features, token weights."""
+        out: dict[str, Any] = {
+            "subject_name": self.a.original,
+            "candidate_name": self.b.original,
+            "normalised": [self.a.core, self.b.core],
+            "method": self.method,
+            "name_score": round(self.score, 4),
+            "features": {k: round(v, 4) for k, v in self.features.items()},
+        }
+        if self.alignment is not None:
+            al = self.alignment
+            out["tokens"] = [
+                {"subject": p.a, "candidate": p.b, "weight": round(p.weight, 3), "similarity": p.similarity,
+                 "how": p.how}
+                for p in al.pairs
+            ]
+            out["unmatched"] = {"subject": weights.describe(al.only_a), "candidate": weights.describe(al.only_b)}
+        if self.a.legal or self.b.legal:
+            out["legal_forms"] = [" ".join(self.a.legal), " ".join(self.b.legal)]
+        return out
+
+
+def acronym_cap(acronym: str) -> float:
+    """What two equal acronyms score: short ones are shared by many organisations."""
+    if len(acronym) <= 2:
+        return 0.6
+    if len(acronym) == 3:
+        return 0.7
+    return 0.8
+
+
+def single_word_cap(word: str) -> float:
+    """The most a one-word or acronym match can score: short words are ambiguous."""
+    if len(word) <= 2:
+        return 0.6
+    if len(word) == 3:
+        return 0.75
+    if len(word) <= 5:
+        return 0.85
+    return 0.95
+
+
+def score_forms(a: NameForm, b: NameForm, weights: TokenWeights, slack: float = 1.0) -> NameScore:
+    """Score form ``a`` (the query) against ``b`` (the candidate); the best applicable method wins,
+    every feature is kept. ``slack`` < 1 forgives words only the query has."""
+    if a.script != b.script:
+        if {a.script, b.script} == {"pinyin", "latin"} and a.compact and a.compact == b.compact:
+            return NameScore(0.95, "pinyin", a, b, features={"pinyin_equal": 1.0})
+        return NameScore(0.0, "script", a, b)
+    features: dict[str, float] = {}
+    if (a.acronym and b.acronym) or ((a.acronym or b.acronym) and a.tokens != b.tokens):
+        return _acronym(a, b, features)
+    al = align(a.tokens, b.tokens, weights)
+    token_score = al.score(slack)
+    best, method = token_score, "tokens"
+    features["token_score"] = token_score
+    if len(a.tokens) == 1 and a.tokens == b.tokens:
+        word = a.tokens[0]
+        single = min(0.7 + 0.25 * weights(word), single_word_cap(word))
+        features["single_word"] = single
+        best, method = single, "single_word"
+    elif len(a.compact) >= 6 and (a.compact == b.compact or "".join(a.tokens) == "".join(b.tokens)):
+        features["same_letters"] = 1.0
+        if best < 0.97:
+            best, method = 0.97, "same_letters"
+    # Auto-linking needs every distinctive word spelt the same: a one-letter difference
+    # in a place or brand (Hunan/Henan) is for an analyst to judge.
+    fuzzy = [p for p in al.pairs if p.how == "fuzzy" and p.weight >= DISTINCTIVE]
+    if fuzzy and best > REVIEW_CAP:
+        features["fuzzy_distinctive_cap"] = REVIEW_CAP
+        best = REVIEW_CAP
+    if a.legal and b.legal:
+        ca, cb = legal_codes(a.legal) - {"x"}, legal_codes(b.legal) - {"x"}
+        if ca and cb and not (ca & cb) and best > REVIEW_CAP:
+            features["legal_form_conflict_cap"] = REVIEW_CAP
+            best = REVIEW_CAP
+    return NameScore(max(0.0, best), method, a, b, al, features)
+
+
+def _acronym(a: NameForm, b: NameForm, features: dict[str, float]) -> NameScore:
+    if a.acronym and b.acronym:
+        if a.acronym == b.acronym:
+            score = acronym_cap(a.acronym)
+            features["acronym_equal"] = score
+            return NameScore(score, "acronym", a, b, features=features)
+        return NameScore(0.0, "acronym", a, b, features=features)
+    # Only a query that is an acronym is compared with a candidate's initials: a full name
+    # whose initials happen to spell some candidate's acronym ("International University of
+    # Monaco" / IUM) is no evidence at all.
+    if a.acronym and len(a.acronym) >= 3 and b.initials and a.acronym == b.initials:
+        score = acronym_cap(a.acronym) - 0.05
+        features["acronym_initials"] = score
+        return NameScore(score, "initials", a, b, features=features)
+    return NameScore(0.0, "acronym", a, b, features=features)
+
+
+def score_names(
+    a: Sequence[NameForm], b: Sequence[NameForm], weights: TokenWeights
+) -> NameScore | None:
+    """The best score over every pair of forms of two names, either way round (None when either
+    has none)."""
+    best: NameScore | None = None
+    for fa in a:
+        for fb in b:
+            for s in (score_forms(fa, fb, weights), score_forms(fb, fa, weights)):
+                if best is None or s.score > best.score:
+                    best = s
+    return best
