@@ -31,3 +31,18 @@ def shared() -> Path:
 def fixtures() -> Path:
     """tests/fixtures."""
     return FIXTURES
+
+
+def ingest_demo_sources(db: Path) -> None:
+    """Ingest the bundled demo sources through the CLI, with the demo's datasets and home name."""
+    from click.testing import CliRunner
+
+    from trgraph.cli import cli
+    from trgraph.demo import DEMO_SOURCES, HOME_NAME, data_dir
+
+    for kind, name, dataset in DEMO_SOURCES:
+        args = ["--store", str(db), "ingest", kind, str(data_dir() / name), "--dataset", dataset]
+        if kind == "partners":
+            args += ["--home", HOME_NAME]
+        result = CliRunner().invoke(cli, args)
+        assert result.exit_code == 0, result.stderr
