@@ -119,3 +119,39 @@ def test_alignment_pairs_merged_and_fuzzy_tokens(weights: TokenWeights) -> None:
     assert [p.how for p in al.pairs] == ["merged", "prefix"]
     al = align(["tecnology"], ["technology"], weights)
     assert al.pairs[0].how == "fuzzy" and al.pairs[0].similarity == pytest.approx(0.9)
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "method"),
+    [
+        ("Blackstone Capital Partners VII L.P.", "Blackstone Capital Partners VIII L.P.", "number_differs"),
+        ("Citigroup Capital Trust I", "Citigroup Capital Trust II", "number_differs"),
+        ("General Mortars Company", "General Motors Company", "one_word_differs"),
+        ("CVC Health Corporation", "CVS Health Corporation", "one_word_differs"),
+        ("Andrang Heta", "'Ndrangheta", "one_letter_differs"),
+    ],
+)
+def test_variants_go_to_review_never_to_auto(a: str, b: str, method: str, weights: TokenWeights) -> None:
+    best = score_names(name_forms(a), name_forms(b), weights)
+    assert best is not None and best.method == method and REVIEW <= best.score < AUTO
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Industrial and Commercial Bank of Chad", "Industrial and Commercial Bank of China"),  # another country
+        ("The Sigma Group", "The Cigna Group"),  # too different a word
+        ("Bowne Business Solutions, Inc.", "Bowne Business Enterprises, L.P."),  # other descriptors
+        ("Crystalord Systems Limited", "Crystalord Ltd"),  # a descriptor only one has
+        ("Bowne Global Solutions, Inc.", "Bowne Global Solutions II, Inc."),  # a series number is no typo
+    ],
+)
+def test_near_names_that_are_other_organisations(a: str, b: str, weights: TokenWeights) -> None:
+    assert score(a, b, weights) < REVIEW
+
+
+def test_people_are_not_organisation_variants(weights: TokenWeights) -> None:
+    a = name_forms("Frederick Buchenberg", organisation=False)
+    b = name_forms("Friedrich Buchenberg", organisation=False)
+    best = score_names(a, b, weights)
+    assert best is not None and best.score < REVIEW

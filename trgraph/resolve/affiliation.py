@@ -16,17 +16,27 @@ import re
 from itertools import pairwise
 
 from trgraph.resolve.index import CandidateIndex, Hit, Query
-from trgraph.resolve.normalise import country_code
+from trgraph.resolve.normalise import country_code, tokenize
+from trgraph.resolve.score import TYPE_WORDS
 
 _SPLIT_RE = re.compile(r"[,;，；]")
 _NUMBER_RE = re.compile(r"\b\d+\b")
+#: Parts that name a unit inside an organisation, never the organisation itself.
+_SUBUNIT_RE = re.compile(
+    r"^(?:the\s+)?(?:departments?|dept\.?|division|section|unit|program(?:me)?|graduate program(?:me)?|chair|team|"
+    r"group|research group|laboratory of|lab\.? of|key laboratory)\b",
+    re.I,
+)
+_STATE_RE = re.compile(r"^[A-Z]{2}$")
 SLACK = 0.3
 NEAR = 0.05
 
 
 def affiliation_queries(text: str, key: str = "affiliation") -> list[Query]:
     """One query per part and per adjacent pair of parts of an affiliation string."""
-    parts = [" ".join(_NUMBER_RE.sub(" ", p).split()) for p in _SPLIT_RE.split(text)]
+    # Bare numbers (footnote marks, postcodes) end a part: "University of Oxford 1 Nuffield
+    # Department of Medicine" is two.
+    parts = [" ".join(q.split()) for p in _SPLIT_RE.split(text) for q in _NUMBER_RE.split(p)]
     parts = [p for p in parts if p]
     country = None
     if parts:
@@ -34,12 +44,30 @@ def affiliation_queries(text: str, key: str = "affiliation") -> list[Query]:
         if code is not None:
             country = code
             parts = parts[:-1] or parts
-    queries = [Query(f"{key}#{i}", [p], country=country, slack=SLACK) for i, p in enumerate(parts)]
+            while len(parts) > 1 and _STATE_RE.match(parts[-1]):
+                parts = parts[:-1]
+    # Departments, and the city before a country, are searched alone only when nothing else
+    # is left: "Department of Microbiology" is not the "Institute of Microbiology", "…,
+    # Seattle, WA, USA" not "Seattle University" (but "University of California, Los
+    # Angeles" is still searched as a pair).
+    named = [not _SUBUNIT_RE.match(p) for p in parts]
+    if country is not None and len(parts) > 1 and _city(parts[-1]):
+        named[-1] = False
+    if not any(named):
+        named = [True] * len(parts)
+    queries = [Query(f"{key}#{i}", [p], country=country, slack=SLACK) for i, p in enumerate(parts) if named[i]]
     queries.extend(
         Query(f"{key}#{i + 1}", [f"{a}, {b}"], country=country, slack=SLACK)
         for i, (a, b) in enumerate(pairwise(parts))
+        if named[i] or (named[i + 1] and not _SUBUNIT_RE.match(a))
     )
     return queries
+
+
+def _city(part: str) -> bool:
+    """One word, or two, with no organisation-type word: in the last place before a country, a city."""
+    tokens = tokenize(part)
+    return len(tokens) <= 2 and not any(t in TYPE_WORDS for t in tokens)
 
 
 def match_affiliation(

@@ -106,6 +106,7 @@ class NameForm:
     acronym: str | None = None
     initials: str = ""
     script: str = "latin"
+    organisation: bool = True
 
     @property
     def core(self) -> str:
@@ -195,7 +196,7 @@ def _singular(tok: str) -> str:
 
 
 def _numbers(tokens: list[str]) -> list[str]:
-    """Number words and Roman numerals (not the first word) to digits; ``1st`` → ``1``."""
+    """Number words and Roman numerals (not the first word; "I" only as the last) to digits; ``1st`` → ``1``."""
     out: list[str] = []
     i = 0
     while i < len(tokens):
@@ -215,7 +216,9 @@ def _numbers(tokens: list[str]) -> list[str]:
             out.append(str(value))
         elif tok in _UNITS and len(tokens) > 1:
             out.append(str(_UNITS[tok]))
-        elif i > 0 and len(tok) <= 4 and _ROMAN_CHARS.issuperset(tok) and _ROMAN_RE.match(tok) and tok != "i":
+        elif i > 0 and len(tok) <= 4 and _ROMAN_CHARS.issuperset(tok) and _ROMAN_RE.match(tok) and (
+            tok != "i" or i == len(tokens) - 1
+        ):
             out.append(str(_roman(tok)))
         elif tok.isdigit():
             out.append(str(int(tok)))
@@ -273,6 +276,7 @@ def name_form(name: str, *, organisation: bool = True) -> NameForm | None:
         acronym=acronym,
         initials="".join(t[0] for t in kept if not t.isdigit()) if len(kept) >= 2 and script == "latin" else "",
         script=script,
+        organisation=organisation,
     )
 
 

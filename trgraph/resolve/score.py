@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from rapidfuzz.distance import OSA
+from rapidfuzz.distance import OSA, Indel
 
 from trgraph.resolve.legal import legal_codes
 from trgraph.resolve.normalise import NameForm, words
@@ -30,11 +30,14 @@ from trgraph.resolve.normalise import NameForm, words
 #: they weigh little ("Tsinghua" may well be "Tsinghua University").
 TYPE_WORDS = words(
     """university institute college school academy research center laboratory company corporation group holding
-    limited incorporated industry system solution service enterprise partner management development foundation
-    association society organization agency department faculty branch office division unit committee council
-    bureau administration republic people joint stock trading business product europe asia africa america
-    americas"""
+    limited incorporated industry foundation association society organization agency department faculty branch
+    office division unit committee council bureau administration republic people joint stock business europe
+    asia africa america americas"""
 )
+#: Business descriptors: as weak as type words when both names have them, but a company
+#: that calls itself "Systems" or "Solutions" where the other does not is more likely a
+#: different company ("Crystalord Systems Ltd" is not "Crystalord Ltd").
+DESCRIPTORS = words("system solution service enterprise partner management development trading product")
 #: Qualifiers: common, so weak when both names have them, but decisive when only one does
 #: ("Washington State University" is not the "University of Washington", "Nanjing Tech
 #: University" not "Nanjing University").
@@ -42,7 +45,7 @@ QUALIFIERS = words(
     """state technology technical polytechnic national international federal general public industrial global
     commercial european asian african american pacific"""
 )
-WEAK_WORDS = TYPE_WORDS | QUALIFIERS
+WEAK_WORDS = TYPE_WORDS | QUALIFIERS | DESCRIPTORS
 WEAK_CAP = 0.25
 #: Numbers are decisive: "14th Research Institute" is not the "38th Research Institute".
 NUMBER_WEIGHT = 1.0
@@ -55,6 +58,15 @@ FUZZY_MIN_LEN = 4
 #: Tokens at least this distinctive must match exactly for a score above REVIEW_CAP.
 DISTINCTIVE = 0.5
 REVIEW_CAP = 0.85
+#: What a name scores that differs from the other only by a series number ("Fund V" / "Fund VI")
+#: or by one misspelt word ("General Mortars" / "General Motors"): never linked unseen, always
+#: put before an analyst - a sibling fund or a deliberate misspelling both matter in screening.
+VARIANT_SCORE = 0.75
+#: The least character similarity (rapidfuzz Indel) of the one differing word for a variant.
+VARIANT_MIN_SIMILARITY = 0.7
+#: The least weight the words both names share must carry for a variant.
+VARIANT_MIN_SHARED = 0.25
+DESCRIPTOR_MISSING = 0.5
 
 
 @lru_cache(maxsize=1)
@@ -120,7 +132,8 @@ class TokenWeights:
         found = self._missing.get(token)
         if found is None:
             weight = self(token)
-            found = max(weight, WEAK_CAP if token in TYPE_WORDS else MISSING_FLOOR)
+            floor = WEAK_CAP if token in TYPE_WORDS else DESCRIPTOR_MISSING if token in DESCRIPTORS else MISSING_FLOOR
+            found = max(weight, floor)
             self._missing[token] = found
         return found
 
@@ -335,8 +348,21 @@ def score_forms(a: NameForm, b: NameForm, weights: TokenWeights, slack: float = 
         return _acronym(a, b, features)
     al = align(a.tokens, b.tokens, weights)
     token_score = al.score(slack)
+    if a.legal != b.legal and (a.legal or b.legal):
+        # A legal form the table does not know on one side ("Joynt Stock Company") is
+        # compared as words rather than left over.
+        full = align(a.tokens + a.legal, b.tokens + b.legal, weights)
+        if full.score(slack) > token_score:
+            al, token_score = full, full.score(slack)
+            features["legal_forms_as_words"] = 1.0
     best, method = token_score, "tokens"
     features["token_score"] = token_score
+    variant = _variant(al, a.tokens, b.tokens) if a.organisation and b.organisation else None
+    if variant is None and a.organisation and b.organisation and _one_letter_apart(a.compact, b.compact):
+        variant = "one_letter_differs"  # spacing and one letter: "Andrang Heta" / "'Ndrangheta"
+    if variant is not None and best < VARIANT_SCORE:
+        features[variant] = VARIANT_SCORE
+        best, method = VARIANT_SCORE, variant
     if len(a.tokens) == 1 and a.tokens == b.tokens:
         word = a.tokens[0]
         single = min(0.7 + 0.25 * weights(word), single_word_cap(word))
@@ -358,6 +384,34 @@ def score_forms(a: NameForm, b: NameForm, weights: TokenWeights, slack: float = 
             features["legal_form_conflict_cap"] = REVIEW_CAP
             best = REVIEW_CAP
     return NameScore(max(0.0, best), method, a, b, al, features)
+
+
+def _variant(al: Alignment, a: Sequence[str], b: Sequence[str]) -> str | None:
+    """``number_differs`` or ``one_word_differs`` when two names are the same but for a trailing
+    series number (fund or trust vintages: "Partners V" / "Partners VI"; a numbered body such as
+    the "14th Research Institute" is another organisation) or one similar word on each side, and
+    share enough words; else None."""
+    if len(al.only_a) != 1 or len(al.only_b) != 1 or any(p.how != "exact" for p in al.pairs):
+        return None
+    if sum(p.weight for p in al.pairs) < VARIANT_MIN_SHARED:
+        return None
+    x, y = al.only_a[0], al.only_b[0]
+    if x.isdigit() and y.isdigit():
+        return "number_differs" if a[-1] == x and b[-1] == y else None
+    if x.isdigit() or y.isdigit() or x in country_words() or y in country_words():
+        return None  # a number against a word, or another country, is another organisation
+    if min(len(x), len(y)) < FUZZY_MIN_LEN:
+        similar = len(x) == len(y) and OSA.distance(x, y) == 1  # CVC / CVS, Wai / Hai
+    else:
+        similar = Indel.normalized_similarity(x, y) >= VARIANT_MIN_SIMILARITY
+    return "one_word_differs" if similar else None
+
+
+def _one_letter_apart(a: str, b: str) -> bool:
+    """Letters (spaces ignored) one edit apart, in names long enough for that to be a typo."""
+    if min(len(a), len(b)) < 8 or a == b or [c for c in a if c.isdigit()] != [c for c in b if c.isdigit()]:
+        return False  # a series number is not a typo
+    return OSA.distance(a, b, score_cutoff=1) <= 1
 
 
 def _acronym(a: NameForm, b: NameForm, features: dict[str, float]) -> NameScore:

@@ -212,12 +212,17 @@ def is_subject(entity: Entity) -> bool:
     return bool(entity.attrs.get("register")) and entity.kind is not EntityKind.HOME
 
 
+#: Datasets that record trgraph's own outcomes (``changes``' risk snapshots), never real bodies.
+OUTCOME_DATASETS = frozenset({"risk_snapshot"})
+
+
 def is_candidate(entity: Entity) -> bool:
-    """Anything a subject may be matched to: not the register, not home, not a vessel."""
+    """Anything a subject may be matched to: not the register, not home, not a vessel, not a risk snapshot."""
     return (
         not is_subject(entity)
         and entity.kind is not EntityKind.HOME
         and entity.attrs.get("category") != "vessel"
+        and entity.provenance.dataset not in OUTCOME_DATASETS
     )
 
 

@@ -1,0 +1,27 @@
+"""How an affiliation string is cut into the names that are searched."""
+
+from __future__ import annotations
+
+from trgraph.resolve.affiliation import affiliation_queries
+
+
+def searched(text: str) -> list[str]:
+    return [name for q in affiliation_queries(text) for name in q.names]
+
+
+def test_footnote_numbers_end_a_part_and_the_country_becomes_a_hint() -> None:
+    queries = affiliation_queries("University of Oxford 1 Nuffield Department of Medicine, , Oxford, UK")
+    names = [n for q in queries for n in q.names]
+    assert "University of Oxford" in names and all(q.country == "GB" for q in queries)
+    assert "Oxford" not in names  # the city before the country is not searched alone
+
+
+def test_departments_are_searched_only_in_pairs_or_when_nothing_else_is_left() -> None:
+    names = searched("Department of Microbiology, Harvard Medical School")
+    assert "Department of Microbiology" not in names and "Harvard Medical School" in names
+    assert searched("Department of Microbiology") == ["Department of Microbiology"]
+
+
+def test_a_campus_after_a_comma_is_still_searched_with_its_university() -> None:
+    names = searched("University of California, Los Angeles, CA, USA")
+    assert "University of California, Los Angeles" in names and "CA" not in " ".join(names).split(", ")
