@@ -132,7 +132,7 @@ def test_portfolio_map_draws_offline_and_names_stay_text(browser: Any, files: di
         "const t = window.trgraph.nodes.get('register:partner:hostile').title;"
         "return [t.textContent, t.querySelectorAll('script, img').length];")
     assert HOSTILE_SCRIPT in title[0] and title[1] == 0
-    target = browser.execute_script("return window.trgraph.nodes.get('ofac:evil').title.textContent")
+    target = browser.execute_script("return window.trgraph.nodes.get('probe:img').title.textContent")
     assert HOSTILE_IMG in target
     assert browser.execute_script("return window.__pwned") is None
     BUILD.mkdir(exist_ok=True)
@@ -203,31 +203,30 @@ def test_entity_map_and_report_offline(browser: Any, files: dict[str, Path]) -> 
     browser.save_screenshot(str(BUILD / "report.png"))
 
 
-def test_cli_outputs_on_the_bundled_demo_sources(browser: Any, tmp_path: Path) -> None:
-    """`trgraph map` and `trgraph report` on the demo's register and real list extracts, opened offline."""
+def test_demo_outputs_open_offline(browser: Any, tmp_path: Path) -> None:
+    """`trgraph demo` (ingest, screen, risk) and its map, summary and case report, opened offline."""
     from click.testing import CliRunner
 
-    from tests.conftest import ingest_demo_sources
     from trgraph.cli import cli
 
-    db = tmp_path / "demo.db"
-    ingest_demo_sources(db)
-    for args in (["map", "-o", str(tmp_path / "map.html")], ["report", "-o", str(tmp_path / "report.html")],
-                 ["report", "Meridian Avionics Ltd", "-o", str(tmp_path / "case.html")]):
-        result = CliRunner().invoke(cli, ["--store", str(db), *args])
-        assert result.exit_code == 0, result.stderr
-    open_offline(browser, tmp_path / "map.html")
+    result = CliRunner().invoke(cli, ["demo", "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.stderr
+    open_offline(browser, tmp_path / "portfolio-map.html")
     wait_stable(browser)
     assert browser.execute_script("return window.trgraph.network.body.data.nodes.length") > 20
+    assert browser.find_element("id", "trg-legend").is_displayed()
     assert painted_pixels(browser) > 500
+    assert browser.execute_script("return window.__pwned") is None
     assert requests_made(browser) == [] and csp_errors(browser) == []
     BUILD.mkdir(exist_ok=True)
     browser.save_screenshot(str(BUILD / "demo-map.png"))
-    for name in ("report.html", "case.html"):
+    for name in ("summary.html", "case-report.html"):
         open_offline(browser, tmp_path / name)
         browser.switch_to.frame(browser.find_element("css selector", "iframe.map"))
         try:
             wait_stable(browser)
+            assert browser.execute_script("return window.trgraph.network.body.data.nodes.length") > 2
+            assert browser.execute_script("return window.__pwned") is None
         finally:
             browser.switch_to.default_content()
         assert browser.execute_script("return window.__pwned") is None

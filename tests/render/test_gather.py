@@ -10,7 +10,7 @@ from trgraph.model import Action, Decision, LinkKind
 from trgraph.render import gather
 from trgraph.store import EmbeddedStore, Store
 
-from .conftest import Portfolio
+from .conftest import CSL_CAEP, PROBE_IMG, ROR_CAEP, Portfolio
 
 ALPHA = "register:partner:alpha-university"
 
@@ -22,14 +22,14 @@ def store(tmp_path: Path, portfolio: Portfolio) -> Store:
         w.put_entities(portfolio.entities)
         w.put_links(portfolio.links)
         w.commit(accepted=len(portfolio.entities), rejected=0)
-    s.add_decision(Decision("m4", ALPHA, "ror:0beta00002", Action.REJECT, "different body", "ana", "2025-04-01"))
+    s.add_decision(Decision("m4", ALPHA, ROR_CAEP, Action.REJECT, "different body", "ana", "2025-04-01"))
     return s
 
 
 def test_neighbourhood_does_not_walk_through_the_home_institution(store: Store) -> None:
     entities, links, cut = gather.neighbourhood(store, ALPHA, hops=4, max_nodes=100)
     ids = {e.id for e in entities}
-    assert {"register:home", "ror:0beta00002", "csl:beta-defence", "register:funder:csc"} <= ids
+    assert {"register:home", ROR_CAEP, CSL_CAEP, "register:funder:csc"} <= ids
     assert "register:partner:gamma-gmbh" not in ids  # only reachable through the home
     assert not cut and all(lk.source in ids and lk.target in ids for lk in links)
     home_ids = {e.id for e in gather.neighbourhood(store, "register:home", hops=1, max_nodes=100)[0]}
@@ -45,7 +45,7 @@ def test_portfolio_entities_and_agreements(store: Store, portfolio: Portfolio) -
     agreements = gather.agreements(store)
     assert len(agreements) == 7 and all(lk.kind is LinkKind.COLLABORATES_WITH for lk in agreements)
     ids = {e.id for e in gather.portfolio_entities(store, portfolio.risk["partners"], agreements)}
-    assert {"register:home", ALPHA, "ror:0beta00002", "csl:beta-defence", "ofac:evil"} <= ids
+    assert {"register:home", ALPHA, ROR_CAEP, CSL_CAEP, PROBE_IMG} <= ids
     assert "ror:0old000003" not in ids  # not on any path
 
 
@@ -54,7 +54,7 @@ def test_identity_matches_from_links_and_the_ledger(store: Store) -> None:
     matches = {m["candidate"]["id"]: m for m in gather.identity_matches(store, alpha)}
     assert matches["ror:0alpha0001"]["status"] == "auto" and matches["ror:0alpha0001"]["score"] == 0.97
     assert matches["ror:0alpha0001"]["candidate"]["dataset"] == "ror"
-    assert matches["ror:0beta00002"]["status"] == "rejected"
-    assert "different body" in matches["ror:0beta00002"]["explanation"]
+    assert matches[ROR_CAEP]["status"] == "rejected"
+    assert "different body" in matches[ROR_CAEP]["explanation"]
     eps = store.resolve_entity("Epsilon Institute")
     assert [m["status"] for m in gather.identity_matches(store, eps)] == ["pending"]

@@ -14,7 +14,7 @@ from trgraph.render.map import MapDoc, entity_map, portfolio_map
 from trgraph.render.page import script_hash
 from trgraph.render.style import FLAG_COLOURS, TIER_COLOURS
 
-from .conftest import HOSTILE_IMG, HOSTILE_SCRIPT, Portfolio
+from .conftest import ASPI_CETC, CSL_CAEP, HOSTILE_IMG, HOSTILE_SCRIPT, PROBE_IMG, ROR_CAEP, Portfolio
 
 HOSTILE = "register:partner:hostile"
 ALPHA = "register:partner:alpha-university"
@@ -40,21 +40,21 @@ def test_portfolio_map_draws_home_partners_paths_and_targets(pmap: MapDoc, portf
     assert nodes["register:home"]["role"] == "home" and nodes["register:home"]["keep"] is True
     partners = {lk.target for lk in portfolio.agreements}
     assert {i for i, n in nodes.items() if n["role"] == "partner"} == partners
-    assert nodes["csl:beta-defence"]["role"] == "target"
-    assert nodes["ofac:evil"]["role"] == "target"
-    assert nodes["ror:0beta00002"]["role"] == "intermediate"
+    assert nodes[CSL_CAEP]["role"] == "target"
+    assert nodes[PROBE_IMG]["role"] == "target"
+    assert nodes[ROR_CAEP]["role"] == "intermediate"
     # a body on paths of two partners carries both partners' tiers and the flags reached
-    assert nodes["csl:beta-defence"]["tiers"] == ["high"]
-    assert nodes["csl:beta-defence"]["flags"] == ["export_control", "military"]
+    assert nodes[CSL_CAEP]["tiers"] == ["high"]
+    assert nodes[CSL_CAEP]["flags"] == ["export_control"]
     # partners are coloured by tier; targets by their first flag in vocabulary order
     assert nodes[HOSTILE]["color"]["background"] == TIER_COLOURS[Tier.VERY_HIGH]
     assert nodes["register:partner:gamma-gmbh"]["color"]["background"] == TIER_COLOURS[Tier.NONE]
-    assert nodes["csl:beta-defence"]["color"] == FLAG_COLOURS[Flag.EXPORT_CONTROL]
+    assert nodes[CSL_CAEP]["color"] == FLAG_COLOURS[Flag.EXPORT_CONTROL]
     assert nodes["register:partner:gamma-gmbh"]["clean"] is True and nodes[ALPHA]["clean"] is False
     # path edges carry the worst tier of the partners using them; agreement edges are plain
-    assert edge(pmap, "ror:0alpha0001", "ror:0beta00002")["color"] == TIER_COLOURS[Tier.HIGH]
-    assert edge(pmap, HOSTILE, "ofac:evil")["width"] > edge(pmap, ALPHA, "ror:0alpha0001")["width"]
-    assert edge(pmap, "register:partner:epsilon-institute", "aspi:eps")["dashes"] is True
+    assert edge(pmap, "ror:0alpha0001", ROR_CAEP)["color"] == TIER_COLOURS[Tier.HIGH]
+    assert edge(pmap, HOSTILE, PROBE_IMG)["width"] > edge(pmap, ALPHA, "ror:0alpha0001")["width"]
+    assert edge(pmap, "register:partner:epsilon-institute", ASPI_CETC)["dashes"] is True
     assert edge(pmap, "register:home", ALPHA)["onpath"] is not True
 
 
@@ -118,23 +118,23 @@ def test_entity_map_highlights_paths_and_dashes_possible_and_ended_links(portfol
                      as_of=date(2025, 1, 1))
     nodes = nodes_by_id(doc)
     assert nodes[ALPHA]["role"] == "center" and nodes[ALPHA]["color"] == TIER_COLOURS[Tier.HIGH]
-    on_path = edge(doc, "ror:0alpha0001", "ror:0beta00002")
+    on_path = edge(doc, "ror:0alpha0001", ROR_CAEP)
     assert on_path["onpath"] is True and on_path["width"] == 4
     assert on_path["color"] == FLAG_COLOURS[Flag.EXPORT_CONTROL]
     assert on_path["label"] == "is supervised by"
     ended = edge(doc, "ror:0alpha0001", "ror:0old000003")
     assert ended["dashes"] is True and ended["label"] == "is part of (ended)" and ended["onpath"] is False
-    assert edge(doc, "register:partner:epsilon-institute", "aspi:eps")["dashes"] is True
-    assert edge(doc, HOSTILE, "ofac:evil")["label"] == "is owned by 30%"
+    assert edge(doc, "register:partner:epsilon-institute", ASPI_CETC)["dashes"] is True
+    assert edge(doc, HOSTILE, PROBE_IMG)["label"] == "is owned by 30%"
     assert edge(doc, "register:home", "register:partner:gamma-gmbh")["dashes"] is False  # runs to 2026
-    assert nodes["ofac:evil"]["role"] == "target" and nodes["ror:0beta00002"]["role"] == "intermediate"
+    assert nodes[PROBE_IMG]["role"] == "target" and nodes[ROR_CAEP]["role"] == "intermediate"
 
 
 def test_entity_map_cap_keeps_path_nodes_and_the_nearest(portfolio: Portfolio) -> None:
     alpha = portfolio.partner(ALPHA)
     doc = entity_map(ALPHA, portfolio.entities, portfolio.links, alpha["paths"], max_nodes=6)
     ids = {n["id"] for n in doc.nodes}
-    assert {"ror:0alpha0001", "ror:0beta00002", "csl:beta-defence", ALPHA} <= ids
+    assert {"ror:0alpha0001", ROR_CAEP, CSL_CAEP, ALPHA} <= ids
     assert len(ids) == 6 and "over the cap of 6" in doc.notes[0]
     with pytest.raises(ValueError, match="centre"):
         entity_map("nowhere", portfolio.entities, portfolio.links)
@@ -170,6 +170,6 @@ def test_hostile_names_never_reach_the_page_as_markup(pmap: MapDoc) -> None:
     node = next(n for n in data["nodes"] if n["id"] == HOSTILE)
     assert node["label"] == HOSTILE_SCRIPT  # labels are canvas text: kept as typed
     assert "&lt;script&gt;window.__pwned=1&lt;/script&gt;" in node["title"]
-    target = next(n for n in data["nodes"] if n["id"] == "ofac:evil")
+    target = next(n for n in data["nodes"] if n["id"] == PROBE_IMG)
     assert "&quot;&gt;&lt;img src=x onerror=window.__pwned=1&gt;" in target["title"]
     assert "<img" not in target["title"]

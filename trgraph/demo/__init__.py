@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
+from trgraph.errors import TrgraphError
 from trgraph.ingest.job import IngestResult
 from trgraph.model import JsonDict
 from trgraph.store import EmbeddedStore, Store
@@ -50,7 +51,10 @@ def run_demo(out: Path, echo: Callable[[str], None] = print) -> DemoResult:
     """Build the demo store in ``out`` (re-created each run) and run every stage."""
     from trgraph.cli.data import ingest_source
 
-    out.mkdir(parents=True, exist_ok=True)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise TrgraphError(f"cannot create {out}: {exc.strerror or exc}") from exc
     db = out / STORE_NAME
     for suffix in ("", "-wal", "-shm"):
         Path(f"{db}{suffix}").unlink(missing_ok=True)
