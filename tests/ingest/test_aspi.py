@@ -196,3 +196,21 @@ def test_real_agency_that_is_an_institution_and_security_agencies() -> None:
     assert uir.flags == {Flag.SECURITY}
     assert targets(links, uir.id, LinkKind.SUPERVISED_BY) == {"aspi:agency:ministry-of-state-security"}
     assert not any(e.name.startswith(("Jointly", "Norinco")) for e in entities.values())
+
+
+def test_real_agencies_are_flagged_for_what_they_are_not_for_what_they_oversee() -> None:
+    entities, links, _rej = load(shared_file(REAL))
+    agencies = {e.name: e for e in entities.values() if ":agency:" in e.id}
+    sastind = agencies["State Administration for Science, Technology and Industry for National Defense"]
+    assert sastind.flags == {Flag.STATE}  # its remit is national defence; it is a state administration
+    assert agencies["Ministry of Education"].flags == {Flag.STATE}
+    assert agencies["PLA Navy"].flags == {Flag.STATE, Flag.MILITARY}
+    assert agencies["Ministry of Public Security"].flags == {Flag.STATE, Flag.SECURITY}
+    beyond_state = {name for name, e in agencies.items() if e.flags != {Flag.STATE}}
+    assert beyond_state == {"Central Military Commission", "People's Armed Police", "Ministry of Public Security",
+                            "Ministry of State Security", "PLA Air Force", "PLA Ground Force", "PLA Navy",
+                            "PLA Rocket Force", "PLA Strategic Support Force"}
+    by_name = {e.name: e for e in entities.values() if e.lists}
+    nanjing = by_name["Nanjing University"]
+    assert nanjing.attrs["category"] == "Civilian" and nanjing.flags == frozenset()
+    assert sastind.id in targets(links, nanjing.id, LinkKind.SUPERVISED_BY)

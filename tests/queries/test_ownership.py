@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.risk.stores import add, fixture_store, graph_store, link, org
+from tests.risk.stores import SDN_DATASET, add, fixture_store, graph_store, link, org
 from trgraph.errors import TrgraphError
 from trgraph.model import Entity, EntityKind, Provenance
 from trgraph.queries.ownership import ListedRule, Regime, Stake, assess_ownership, blocked_fixpoint
@@ -85,11 +85,12 @@ def test_meridian_is_blocked_under_ofac_and_not_under_uk(store) -> None:  # type
     assert ofac["status"] == "blocked" and ofac["aggregate_pct"] == 60.0
     assert ofac["finding"].startswith("owned 50% or more in aggregate by listed parties")
     assert "control" not in ofac["finding"]
-    assert sorted((c["owner"]["id"], c["pct"]) for c in ofac["contributors"]) == [("csl:sdn-x", 30.0),
-                                                                                   ("csl:sdn-y", 30.0)]
+    assert sorted((c["owner"]["name"], c["pct"]) for c in ofac["contributors"]) == [("7TH OF TIR", 30.0),
+                                                                                     ("GEFEST-M LLC", 30.0)]
+    assert all(c["owner"]["id"].startswith(f"{SDN_DATASET}:") for c in ofac["contributors"])
     assert all(c["path"][-1]["id"] == c["owner"]["id"] and c["provenance"]["source"] == "relationships.csv"
                for c in ofac["contributors"])
-    uk_rule = ListedRule(list_patterns=("sdn",))  # the fixture's holdings stand in for UK designations
+    uk_rule = ListedRule(list_patterns=("sdn",))  # the UK rule applied to the same two (real SDN) owners
     uk = assess_ownership(store, meridian, Regime.UK, rule=uk_rule).to_dict()
     assert uk["status"] == "not_blocked" and uk["aggregate_pct"] == 30.0
     assert any("not added together" in n for n in uk["notes"])

@@ -1,7 +1,8 @@
 """Stores for the query and risk tests, built through the real ingest path from hand-made files.
 
-``tests/fixtures/risk`` holds a fictional register, known relationships, and two versions
-of a hand-made list in the official CSL layout (see its README). ``graph_store`` writes a
+``tests/fixtures/risk`` holds a fictional register, fictional relationships, and rows copied
+unchanged from the real lists in ``../shared/data/lists`` (two versions of an Entity List
+extract, two SDN rows; see its README). ``graph_store`` writes a
 small graph straight through the store's writer, for tests about one rule at a time.
 """
 
@@ -18,15 +19,18 @@ FIX = Path(__file__).resolve().parents[1] / "fixtures" / "risk"
 PROV = Provenance("t", "hand-made", "tests")
 
 
+SDN_DATASET = "csl_2019"
+
+
 def fixture_store(path: Path, *, version: int = 1) -> EmbeddedStore:
-    """List v1, register, relationships (and, for ``version=2``, list v2 and the stand-in for screening)."""
+    """List v1, the SDN rows, register, relationships (and, for ``version=2``, list v2)."""
     store = EmbeddedStore(path)
     ingest_source(store, "csl", FIX / "list_v1.csv")
+    ingest_source(store, "csl", FIX / "sdn_2019.csv", dataset=SDN_DATASET)
     ingest_source(store, "partners", FIX / "register.csv")
     ingest_source(store, "links", FIX / "relationships.csv")
     if version >= 2:
         ingest_source(store, "csl", FIX / "list_v2.csv")
-        ingest_source(store, "links", FIX / "screen_v2.csv")
     return store
 
 

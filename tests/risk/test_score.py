@@ -33,11 +33,10 @@ def test_portfolio_scores_equal_the_hand_computation(store: EmbeddedStore) -> No
     parent = 0.9 * 0.9 * 0.85  # export_control × part_of × decay
     expected = {
         "Tianmushan Laboratory": (amplified(parent, 1.5 * 1.25), "very_high", ["export_control"], 1),
-        "Dr Wang Lei": (amplified(1 - (1 - 0.9 * 0.7 * 0.85) ** 2, 1.25), "very_high",
-                        ["export_control", "military"], 1),
+        # NUDT's real row is on the Entity List (export_control), not on the MEU list
+        "Dr Wang Lei": (amplified(0.9 * 0.7 * 0.85, 1.25), "high", ["export_control"], 1),
         "Meridian Avionics Ltd": (amplified(1.0 * 0.9 * 0.85, 1.5), "very_high", ["sanction"], 1),
-        "Harbin Partner Co": (amplified(1 - (1 - 0.9 * 0.3 * 0.85) ** 2, 1.25), "medium",
-                              ["export_control", "military"], 1),
+        "Harbin Partner Co": (amplified(0.9 * 0.3 * 0.85, 1.25), "low", ["export_control"], 1),
         "Maybe Co": (0.5, "medium", ["sanction"], 0),
         "Old Ventures Ltd": (1.0 * 0.9 * 0.5 * 0.85, "medium", ["sanction"], 1),
     }
@@ -63,7 +62,7 @@ def test_every_score_carries_its_rules_weights_and_facts(store: EmbeddedStore) -
     assert any("0.85^hops" in r for r in ex["rules"]) and any("very_high ≥ 0.8" in r for r in ex["rules"])
     [channel] = ex["channels"]
     assert channel["channel"] == "export_control" and channel["flag_weight"] == 0.9
-    assert channel["best_path"]["target"] == "csl:el-buaa" and channel["best_path"]["hops"] == 1
+    assert channel["best_path"]["target"] == "csl:8bb21e4c75231b5aafc44205" and channel["best_path"]["hops"] == 1
     assert [(m["rule"], m["multiplier"]) for m in ex["modifiers"]] == [("sensitivity", 1.5), ("country", 1.25)]
     assert ex["exponent"] == pytest.approx(1.875) and "very_high" in ex["tier_rule"]
     assert ex["facts"]["agreements"] == 2 and ex["facts"]["amount_gbp"] == 125000.0
@@ -81,7 +80,7 @@ def test_paths_are_enumerated_only_for_the_partners_shown(store: EmbeddedStore) 
     assert [p.entity.name for p in shown] == [p.entity.name for p in portfolio.partners[:2]]
     assert "paths enumerated for the 2 highest-scoring of 6" in portfolio.notes[0]
     data = portfolio.to_dict(CONFIG)
-    assert data["summary"]["by_tier"] == {"very_high": 3, "high": 0, "medium": 3, "low": 0, "none": 4}
+    assert data["summary"]["by_tier"] == {"very_high": 2, "high": 1, "medium": 2, "low": 1, "none": 4}
     assert data["partners"][5]["paths_enumerated"] is False and data["partners"][5]["paths"] == []
 
 

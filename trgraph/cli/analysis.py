@@ -54,6 +54,10 @@ def _path_lines(path: JsonDict, number: int) -> list[str]:
         lines.append(f"       {names.get(link['source'], link['source'])} —{link['reading']}→ "
                      f"{names.get(link['target'], link['target'])}{note_}  "
                      f"[{prov.get('dataset', '?')} {prov.get('record_id', '')}, {prov.get('source', '')}]")
+    for other in path.get("same_as_targets") or []:
+        other_lists = f"; {'; '.join(other['lists'])}" if other["lists"] else ""
+        lines.append(f"       … which is also {other['name']} ({other['id']}) "
+                     f"[{', '.join(other['flags']) or other.get('category') or 'no flag'}{other_lists}]")
     return lines
 
 

@@ -11,7 +11,19 @@ company…) is ``attrs.org_type`` on every entity of this loader.
 ``supervising agencies`` become organisations ``aspi:agency:<slug>`` (flags from
 :data:`AGENCY_RULES`) and ``supervised_by`` links; an agency that is itself a tracked
 institution (AVIC, CASC, the Academy of Military Science…) is linked to that
-institution instead of being duplicated. ``subsidiaries`` and ``major defence
+institution instead of being duplicated.
+
+Agency flags say what the agency *is*, never what it oversees. A supervising
+government agency is a state body: ``state``, and nothing more unless it is itself a
+military body (the PLA services, the Central Military Commission, the People's Armed
+Police: ``military``), a security body (public or state security, the PAP:
+``security``) or a defence-industry group (AVIC, CASC, CETC…: ``defence_industry``).
+In particular SASTIND (the State Administration for Science, Technology and Industry
+for National Defence) is ``state`` only: it co-supervises many civilian universities
+(Nanjing, Zhejiang…), and ASPI states its judgement of each institution through the
+institution's own category (Civilian, Military, Seven Sons…), which the risk
+configuration weighs; inferring ``defence_industry`` from an agency's name would
+give every university it co-supervises a defence-industry flag ASPI did not give. ``subsidiaries`` and ``major defence
 laboratories`` become organisations ``aspi:sub:<institution slug>:<slug>`` linked
 ``part_of`` the institution (``attrs.role`` ``subsidiary`` or ``defence_laboratory``).
 Laboratories are flagged ``defence_industry``: ASPI lists them as defence research
@@ -57,12 +69,13 @@ CATEGORY_FLAGS: dict[str, frozenset[Flag]] = {
     "security": frozenset({Flag.SECURITY}),
     "civilian": frozenset(),
 }
-#: Every supervising agency is ``state``; these patterns on its name add more.
+#: Every supervising agency is ``state``; these patterns on its name add what the agency
+#: itself is (a military, security or defence-industry body), never what it supervises:
+#: "… for National Defence" in SASTIND's name is its remit, so it stays ``state`` only.
 AGENCY_RULES: tuple[tuple[re.Pattern[str], frozenset[Flag]], ...] = (
     (re.compile(r"^PLA\b|\bMilitary\b|People's Armed Police"), frozenset({Flag.MILITARY})),
     (re.compile(r"Public Security|State Security|People's Armed Police"), frozenset({Flag.SECURITY})),
-    (re.compile(r"for National Defen[cs]e|\b(?:AVIC|CASC|CASIC|CETC|CNNC|CSGC|CSIC|CSSC|Norinco)\b"),
-     frozenset({Flag.DEFENCE_INDUSTRY})),
+    (re.compile(r"\b(?:AVIC|CASC|CASIC|CETC|CNNC|CSGC|CSIC|CSSC|Norinco)\b"), frozenset({Flag.DEFENCE_INDUSTRY})),
 )
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _AKA = re.compile(r",?\s+(?:a\.k\.a\.?|aka)\s+", re.I)

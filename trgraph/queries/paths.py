@@ -8,6 +8,10 @@ search is a depth-first enumeration pruned by each node's distance to the neares
 target (from :func:`trgraph.queries.reach.bulk_reach`), capped at ``cap`` paths (the
 result says when it was cut). Paths are then expanded back to entities: every
 ``same_as`` step inside a cluster is shown, and every link carries its provenance.
+A path ends at the strongest flagged member of the target's ``same_as`` cluster; the
+cluster's other flagged members (the same body as listed elsewhere: Beihang in ROR, in
+ASPI and on the Entity List as BUAA) are shown with the path as ``same_as_targets``,
+each with its identity steps, so every flag the path reaches is explained.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
+from numpy.typing import NDArray
 
 from trgraph.errors import TrgraphError
 from trgraph.model import LINK_SPECS, Entity, JsonDict, Link, LinkKind
@@ -29,6 +34,8 @@ from trgraph.queries.weights import Weights
 from trgraph.store import Store
 
 MAX_HOPS_LIMIT = 8
+#: Flagged cluster members shown with one path besides its target (strongest first).
+SAME_AS_TARGETS = 10
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +86,7 @@ class GraphPath:
     hops: int
     score: float
     target: str
+    also: tuple[SameAsTarget, ...] = ()
 
     @property
     def possible(self) -> bool:
@@ -97,24 +105,47 @@ class GraphPath:
             parts.extend((step.kind.value, node))
         return " ".join(parts)
 
+    def entity_ids(self) -> set[str]:
+        """Every entity the path names, its same-as targets included."""
+        return set(self.nodes) | {n for a in self.also for n in a.nodes}
+
     def to_dict(self, entities: dict[str, Entity]) -> JsonDict:
         """The PRODUCT.md ``path`` shape (with a few more keys)."""
-        target = entities.get(self.target)
         return {
             "hops": self.hops,
             "score": round(self.score, 6),
             "nodes": [_node(entities, n) for n in self.nodes],
             "links": [s.to_dict() for s in self.steps],
-            "target": {
-                "id": self.target,
-                "name": target.name if target else self.target,
-                "flags": sorted(f.value for f in target.flags) if target else [],
-                "lists": list(target.lists) if target else [],
-                "category": target.attrs.get("category") if target else None,
-            },
+            "target": _target(entities, self.target),
+            "same_as_targets": [
+                _target(entities, a.id) | {"nodes": [_node(entities, n) for n in a.nodes],
+                                           "links": [s.to_dict() for s in a.steps]}
+                for a in self.also
+            ],
             "possible": self.possible,
             "ended": self.ended,
         }
+
+
+@dataclass(frozen=True, slots=True)
+class SameAsTarget:
+    """Another flagged member of a path's target cluster: the identity steps from the entity
+    where the path enters the cluster (``nodes`` after that entity, and ``steps``)."""
+
+    id: str
+    nodes: tuple[str, ...]
+    steps: tuple[PathStep, ...]
+
+
+def _target(entities: dict[str, Entity], entity_id: str) -> JsonDict:
+    target = entities.get(entity_id)
+    return {
+        "id": entity_id,
+        "name": target.name if target else entity_id,
+        "flags": sorted(f.value for f in target.flags) if target else [],
+        "lists": list(target.lists) if target else [],
+        "category": target.attrs.get("category") if target else None,
+    }
 
 
 def _node(entities: dict[str, Entity], entity_id: str) -> JsonDict:
@@ -179,7 +210,7 @@ def find_paths(
     raw, cut, exhausted = enumerate_paths(index, weights, reach, entity.id, limit=limit, cap=cap)
     ranked = rank_paths(raw, index, reach, limit)
     shown = describe_paths(store, index, weights, entity.id, ranked)
-    entities = store.get_entities({n for p in shown for n in p.nodes} | {entity.id})
+    entities = store.get_entities(set().union(*(p.entity_ids() for p in shown)) | {entity.id})
     entities.setdefault(entity.id, entity)
     notes = list(index.notes)
     if cut:
@@ -328,6 +359,7 @@ def describe_paths(
 ) -> list[GraphPath]:
     """Expand index paths to entities, with every ``same_as`` step and each link's stored record."""
     links = _LinkFinder(store)
+    trees = _IdentityTrees(index)
     ent_w = index.entity_weight(weights)
     out: list[GraphPath] = []
     for path in raw:
@@ -336,7 +368,7 @@ def describe_paths(
         steps: list[PathStep] = []
         current = start
         for e in path.edges:
-            _identity_steps(index, links, weights, current, int(index.esrc[e]), nodes, steps)
+            _identity_steps(trees, links, weights, current, int(index.esrc[e]), nodes, steps)
             a, b = int(index.esrc[e]), int(index.edst[e])
             kind = KINDS[int(index.kind[e])]
             src, dst = (b, a) if index.reverse[e] else (a, b)
@@ -347,32 +379,62 @@ def describe_paths(
             current = b
         members = index.members(int(index.node_of[current]))
         target = int(members[np.argmax(ent_w[members])]) if ent_w[current] < ent_w[members].max() else current
-        _identity_steps(index, links, weights, current, target, nodes, steps)
+        entry = current
+        _identity_steps(trees, links, weights, current, target, nodes, steps)
+        also = _same_as_targets(trees, links, weights, members, ent_w, entry, target)
         out.append(GraphPath(tuple(index.ids[n] for n in nodes), tuple(steps), path.hops, path.score,
-                             index.ids[target]))
+                             index.ids[target], also))
     return out
 
 
-def _identity_steps(index: GraphIndex, links: _LinkFinder, weights: Weights, start: int, goal: int,
+def _same_as_targets(trees: _IdentityTrees, links: _LinkFinder, weights: Weights, members: NDArray[np.int32],
+                     ent_w: NDArray[np.float32], entry: int, target: int) -> tuple[SameAsTarget, ...]:
+    """The cluster's other flagged members, strongest first, each with its identity steps from ``entry``."""
+    ids = trees.index.ids
+    others = sorted((int(m) for m in members if int(m) != target and ent_w[m] > 0),
+                    key=lambda m: (-float(ent_w[m]), ids[m]))
+    out = []
+    for m in others[:SAME_AS_TARGETS]:
+        nodes: list[int] = []
+        steps: list[PathStep] = []
+        _identity_steps(trees, links, weights, entry, m, nodes, steps)
+        out.append(SameAsTarget(ids[m], tuple(ids[n] for n in nodes), tuple(steps)))
+    return tuple(out)
+
+
+class _IdentityTrees:
+    """Breadth-first ``same_as`` trees inside clusters, one per start entity, grown only as far as asked
+    (paths that enter a cluster at the same entity share one tree)."""
+
+    def __init__(self, index: GraphIndex) -> None:
+        self.index = index
+        self._trees: dict[int, tuple[dict[int, int], deque[int]]] = {}
+
+    def chain(self, start: int, goal: int) -> list[int]:
+        """Entities from ``start`` to ``goal`` (same cluster) along ``same_as`` links, both included."""
+        prev, queue = self._trees.setdefault(start, ({start: start}, deque([start])))
+        while queue and goal not in prev:
+            x = queue.popleft()
+            for y in self.index.same_as_neighbours(x).tolist():
+                if y not in prev:
+                    prev[y] = x
+                    queue.append(y)
+        out = [goal]
+        while out[-1] != start:
+            out.append(prev[out[-1]])
+        out.reverse()
+        return out
+
+
+def _identity_steps(trees: _IdentityTrees, links: _LinkFinder, weights: Weights, start: int, goal: int,
                     nodes: list[int], steps: list[PathStep]) -> None:
     """Append the ``same_as`` chain from ``start`` to ``goal`` (same cluster)."""
     if start == goal:
         return
-    prev: dict[int, int] = {start: start}
-    queue = deque([start])
-    while queue and goal not in prev:
-        x = queue.popleft()
-        for y in index.same_as_neighbours(x):
-            if int(y) not in prev:
-                prev[int(y)] = x
-                queue.append(int(y))
-    chain = [goal]
-    while chain[-1] != start:
-        chain.append(prev[chain[-1]])
-    chain.reverse()
-    for x, y in itertools.pairwise(chain):
-        link = links.find_either(index.ids[x], index.ids[y], LinkKind.SAME_AS)
-        src, dst = (link.source, link.target) if link else (index.ids[x], index.ids[y])
+    ids = trees.index.ids
+    for x, y in itertools.pairwise(trees.chain(start, goal)):
+        link = links.find_either(ids[x], ids[y], LinkKind.SAME_AS)
+        src, dst = (link.source, link.target) if link else (ids[x], ids[y])
         steps.append(PathStep(LinkKind.SAME_AS, src, dst, False, weights.link_weight(LinkKind.SAME_AS), link))
         nodes.append(y)
 

@@ -125,14 +125,18 @@ def _best_paths(search: PathSearch | None, aspi_datasets: tuple[str, ...]) -> di
     if search is None:
         return out
     for path in search.paths:
-        target = search.entities.get(path.target)
-        names = [f.value for f in target.flags] if target else []
-        if target is not None and target.provenance.dataset in aspi_datasets and target.attrs.get("category"):
-            names.append("aspi")
-        for name in names:
-            if name not in out:
-                out[name] = {"target": path.target, "target_name": target.name if target else path.target,
-                             "hops": path.hops, "score": round(path.score, 6)}
+        # the path's target first, then the other flagged members of its same_as cluster
+        for target_id in (path.target, *(a.id for a in path.also)):
+            target = search.entities.get(target_id)
+            if target is None:
+                continue
+            names = [f.value for f in target.flags]
+            if target.provenance.dataset in aspi_datasets and target.attrs.get("category"):
+                names.append("aspi")
+            for name in names:
+                if name not in out:
+                    out[name] = {"target": target_id, "target_name": target.name, "hops": path.hops,
+                                 "score": round(path.score, 6)}
     return out
 
 
