@@ -11,15 +11,11 @@ from pathlib import Path
 import orjson
 
 from trgraph.errors import InputError, RejectedRowsError
-from trgraph.ingest import parallel
 from trgraph.ingest.base import Item, LoaderSpec, require_path
 from trgraph.model import Entity, JsonDict, Link, Rejected
 from trgraph.store import Store
 
 BATCH = 20_000
-#: Loaders that look entities up in the store while reading (never forked: the store's
-#: connection belongs to this process).
-STORE_READING_KINDS = frozenset({"links"})
 Progress = Callable[[int], None]
 
 
@@ -104,9 +100,7 @@ def run_ingest(
     with store.begin(kind=spec.kind, dataset=ds, source=str(path), file_hash=digest, replace=spec.replaces) as writer:
         entities: list[Entity] = []
         links: list[Link] = []
-        in_child = spec.kind not in STORE_READING_KINDS and parallel.worth_it(path)
-        source = parallel.items(spec.load, path, ds) if in_child else spec.load(path, ds)
-        for item in _counted(source, progress):
+        for item in _counted(spec.load(path, ds), progress):
             if isinstance(item, Entity):
                 entities.append(item)
                 if len(entities) >= BATCH:
