@@ -23,7 +23,6 @@ import datetime as dt
 import gc
 import itertools
 import zlib
-from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -36,8 +35,9 @@ from scipy.sparse.csgraph import connected_components
 
 from trgraph.model import LINK_SPECS, Flag, LinkKind, Propagation
 from trgraph.queries.source import CurrentFacts, EdgeRow, Facts, aspi_category
+from trgraph.queries.walk import LocalWalk
 from trgraph.queries.weights import ASPI_CHANNEL, CHANNELS, Weights
-from trgraph.store import Store
+from trgraph.store import EmbeddedStore, Store
 
 KINDS: tuple[LinkKind, ...] = tuple(LinkKind)
 KIND_CODE: dict[str, int] = {k.value: i for i, k in enumerate(KINDS)}
@@ -183,7 +183,8 @@ class GraphIndex:
 
     def same_as_neighbours(self, entity: int) -> NDArray[np.int32]:
         """Entities linked to ``entity`` by ``same_as`` (either direction)."""
-        lo, hi = np.searchsorted(self.same_src, [entity, entity + 1])
+        # a query of the array's own dtype: a Python-int query would cast the whole array on every call
+        lo, hi = self.same_src.searchsorted(np.array([entity, entity + 1], dtype=self.same_src.dtype))
         return self.same_dst[lo:hi]
 
 
@@ -191,7 +192,18 @@ def build_index(source: Store | Facts, *, aspi_datasets: Sequence[str] = ("aspi"
                 today: str | None = None) -> GraphIndex:
     """Build the index of every current link (or of the facts as of a run, given :class:`Facts`)."""
     facts: Facts = CurrentFacts(source) if isinstance(source, Store) else source
+    today = today or dt.date.today().isoformat()
     with gc_paused():
+        if isinstance(facts, CurrentFacts) and isinstance(facts.store, EmbeddedStore):
+            from trgraph.queries.packed import UnpackableError, index_from_packed  # packed imports this module
+
+            chunks = facts.store.packed_links([k.value for k in KINDS], today)
+            try:
+                return index_from_packed(chunks, facts.flag_rows(), facts.aspi_rows(aspi_datasets))
+            except UnpackableError:
+                pass  # an id holds the separator (or two ids share a hash): number them from rows
+            finally:
+                chunks.close()  # ends the store's read transaction now, even after an error
         return index_from_rows(
             facts.edge_rows(), facts.flag_rows(), facts.aspi_rows(aspi_datasets), today=today
         )
@@ -251,7 +263,22 @@ def index_from_rows(
     extra = np.array([i for i, _ in flag_pairs] + [i for i, _ in aspi_pairs], dtype=object)
     ends_all = np.concatenate([*src_parts, *tgt_parts, extra]) if src_parts else extra
     codes_all, ids = factorize_ids(ends_all)
-    n_links = sum(len(p) for p in src_parts)
+    return finish_index(ids, codes_all, kind_parts, ended_parts, flag_pairs, aspi_pairs, in_degree, scope)
+
+
+def finish_index(
+    ids: list[str],
+    codes_all: NDArray[np.int64],
+    kind_parts: list[NDArray[np.int8]],
+    ended_parts: list[NDArray[np.bool_]],
+    flag_pairs: list[tuple[str, int]],
+    aspi_pairs: list[tuple[str, str]],
+    in_degree: dict[str, int] | None,
+    scope: str,
+) -> GraphIndex:
+    """The index from numbered ids: ``codes_all`` holds every link's source, then every
+    target, then the flagged entities and the ASPI entities, numbered as ``ids``."""
+    n_links = sum(len(p) for p in kind_parts)
     src = codes_all[:n_links].astype(np.int32)
     tgt = codes_all[n_links : 2 * n_links].astype(np.int32)
     extra_codes = codes_all[2 * n_links :]
@@ -391,12 +418,15 @@ def build_local_index(
     single entity's risk and paths cost a few hundred look-ups, whatever the store's size.
     Hub sizes come from the in-links of each visited entity.
     """
-    walk = _LocalWalk(store, weights, max_hops, max_links)
+    walk = LocalWalk(store, weights, max_hops, max_links)
     seed_list = list(dict.fromkeys(seeds))
     for seed in seed_list:
         walk.push(seed, 0, terminal=False)
     walk.run()
-    entities = store.get_entities(walk.visited())
+    if isinstance(store, EmbeddedStore):  # ASPI categories sit in attrs "category"/"categories"
+        entities = store.get_flagged_entities(walk.visited(), or_containing="categor")
+    else:
+        entities = store.get_entities(walk.visited())
     flagged = [(e.id, ",".join(f.value for f in e.flags)) for e in entities.values() if e.flags]
     flagged.extend((seed, "") for seed in seed_list)  # an isolated, unflagged seed still gets a node
     aspi = [
@@ -409,81 +439,3 @@ def build_local_index(
         index.cut = True
         index.notes.append(f"neighbourhood cut at {max_links:,} links: results may be incomplete")
     return index
-
-
-class _LocalWalk:
-    """Breadth-first walk along inheritance from the seeds, collecting the links it crosses.
-
-    A state is (hops used, terminal): terminal entities were reached over a
-    ``related_to`` link or are hubs; from them only ``same_as`` links are followed.
-    """
-
-    def __init__(self, store: Store, weights: Weights, max_hops: int, max_links: int) -> None:
-        self.store = store
-        self.weights = weights
-        self.max_hops = max_hops
-        self.max_links = max_links
-        self.rows: list[EdgeRow] = []
-        self.degree: dict[str, int] = {}
-        self.cut = False
-        self._links: set[str] = set()
-        self._open: dict[str, int] = {}
-        self._terminal: dict[str, int] = {}
-        self._queue: deque[tuple[str, int, bool]] = deque()
-
-    def visited(self) -> list[str]:
-        return list(dict.fromkeys([*self._open, *self._terminal]))
-
-    def push(self, entity_id: str, hops: int, *, terminal: bool) -> None:
-        if self._open.get(entity_id, hops + 1) <= hops:
-            return
-        if terminal:
-            if self._terminal.get(entity_id, hops + 1) <= hops:
-                return
-            self._terminal[entity_id] = hops
-        else:
-            self._open[entity_id] = hops
-        self._queue.append((entity_id, hops, terminal))
-
-    def run(self) -> None:
-        while self._queue:
-            entity_id, hops, terminal = self._queue.popleft()
-            links = self.store.links_of(entity_id, "both")
-            self.degree[entity_id] = sum(
-                1 for lk in links if lk.target == entity_id and _counts_inheritor(lk.kind)
-            )
-            hub = hops > 0 and self.weights.hub_factor == 0 and (
-                self.degree[entity_id] > self.weights.hub_min_in_degree
-            )
-            for lk in links:
-                step = _step(lk.kind, outgoing=lk.source == entity_id, terminal=terminal or hub)
-                if step is None or hops + step[0] > self.max_hops:
-                    continue
-                if lk.id not in self._links:
-                    self._links.add(lk.id)
-                    end = lk.attrs.get("end_date")
-                    self.rows.append((lk.source, lk.target, lk.kind.value, str(end) if end else None))
-                other = lk.target if lk.source == entity_id else lk.source
-                self.push(other, hops + step[0], terminal=terminal or step[1])
-            if len(self.rows) > self.max_links:
-                self.cut = True
-                return
-
-
-def _counts_inheritor(kind: LinkKind) -> bool:
-    spec = LINK_SPECS[kind]
-    return spec.propagation is Propagation.TO_SOURCE and spec.counts_as_hop
-
-
-def _step(kind: LinkKind, *, outgoing: bool, terminal: bool) -> tuple[int, bool] | None:
-    """(hop cost, path must end there) of following a link from one end, or None."""
-    spec = LINK_SPECS[kind]
-    if kind is LinkKind.SAME_AS:
-        return 0, False
-    if terminal:
-        return None  # past a related_to link or a hub: only the far end's identity matters
-    if spec.propagation is Propagation.ADJACENT:
-        return 1, True
-    if spec.propagation is Propagation.BOTH or outgoing:
-        return (1 if spec.counts_as_hop else 0), False
-    return None

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import sqlite3
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Generator, Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -78,6 +79,17 @@ CREATE TEMP TABLE IF NOT EXISTS stage_l(
 DELETE FROM stage_e;
 DELETE FROM stage_l;
 """
+
+
+@dataclass(frozen=True, slots=True)
+class PackedLinks:
+    """A chunk of links from :meth:`EmbeddedStore.packed_links`: ``rows`` links, each column packed."""
+
+    rows: int
+    sources: bytes
+    targets: bytes
+    kinds: bytes
+    ended: bytes
 
 
 def now_iso() -> str:
@@ -194,6 +206,24 @@ class EmbeddedStore(Store):
                 out[entity.id] = entity
         return out
 
+    def get_flagged_entities(self, ids: Iterable[str], *, or_containing: str = "") -> dict[str, Entity]:
+        """Of these entities, those with flags (or whose stored document contains ``or_containing``):
+        :meth:`get_entities` without decoding the documents of the many that have neither."""
+        out: dict[str, Entity] = {}
+        wanted = list(dict.fromkeys(ids))
+        extra = " OR instr(doc, ?) > 0" if or_containing else ""
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            params = [*chunk, or_containing.encode("utf-8")] if or_containing else chunk
+            for (doc,) in self._db.execute(
+                f"SELECT doc FROM entities WHERE removed_run IS NULL AND id IN ({marks}) AND (flags != ''{extra})",
+                params,
+            ):
+                entity = Entity.from_dict(orjson.loads(doc))
+                out[entity.id] = entity
+        return out
+
     def iter_entities(self, *, dataset: str | None = None, kind: str | None = None) -> Iterator[Entity]:
         """See :meth:`Store.iter_entities`."""
         sql = "SELECT doc FROM entities WHERE removed_run IS NULL"
@@ -237,6 +267,61 @@ class EmbeddedStore(Store):
     def edge_rows(self) -> Iterator[tuple[str, str, str, str | None]]:
         """Raw ``(source, target, kind, end_date)`` tuples: the fastest way to build an index."""
         yield from self._db.execute("SELECT source, target, kind, end_date FROM links WHERE removed_run IS NULL")
+
+    def packed_links(
+        self, kinds: Sequence[str], today: str, *, chunk: int = 250_000
+    ) -> Generator[PackedLinks, None, None]:
+        """Every current link, a chunk of rows at a time, packed into a few byte strings.
+
+        The fastest way to read millions of links into arrays: SQLite joins each column of a
+        chunk into one string, so Python handles four objects per chunk instead of four per
+        link. Ids are joined by ``\\x1f`` (an id containing it shows as an extra separator:
+        callers count them and fall back to :meth:`edge_rows`); ``kinds[i]`` is coded as
+        byte ``65 + i``, any other kind as 64; ``ended`` holds ``1`` where ``end_date < today``.
+        All chunks come from one read transaction, so they are one consistent state.
+        """
+        if len(kinds) > 60:
+            raise ValueError("packed_links codes at most 60 kinds")
+        case = " ".join(f"WHEN '{k}' THEN '{chr(65 + i)}'" for i, k in enumerate(kinds))
+        sql = (
+            "SELECT count(*), CAST(group_concat(source, char(31)) AS BLOB),"
+            " CAST(group_concat(target, char(31)) AS BLOB),"
+            f" CAST(group_concat(CASE kind {case} ELSE '@' END, '') AS BLOB),"
+            " CAST(group_concat(CASE WHEN end_date < ?3 THEN '1' ELSE '0' END, '') AS BLOB)"
+            " FROM links WHERE rowid >= ?1 AND rowid < ?2 AND removed_run IS NULL"
+        )
+        own = not self._db.in_transaction
+        if own:
+            self._db.execute("BEGIN")
+        try:
+            low, high = self._db.execute("SELECT min(rowid), max(rowid) FROM links").fetchone()
+            for start in range(low or 0, (high or -1) + 1, chunk):
+                rows, sources, targets, codes, ended = self._db.execute(sql, (start, start + chunk, today)).fetchone()
+                if rows:
+                    yield PackedLinks(rows, sources, targets, codes, ended)
+        finally:
+            if own and self._db.in_transaction:
+                self._db.execute("COMMIT")
+
+    def link_rows_of(self, entity_ids: Iterable[str]) -> dict[str, list[tuple[str, str, str, str, str | None]]]:
+        """Raw ``(id, source, target, kind, end_date)`` of the current links of each entity (either
+        end), sorted by id, read without decoding documents: the fast way to walk a neighbourhood."""
+        wanted = list(dict.fromkeys(entity_ids))
+        out: dict[str, list[tuple[str, str, str, str, str | None]]] = {i: [] for i in wanted}
+        cols = "SELECT id, source, target, kind, end_date FROM links WHERE removed_run IS NULL"
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            rows = self._db.execute(
+                f"{cols} AND source IN ({marks}) UNION {cols} AND target IN ({marks})", chunk + chunk
+            ).fetchall()
+            here = set(chunk)
+            for row in rows:
+                for end in {row[1], row[2]} & here:
+                    out[end].append(row)
+        for rows in out.values():
+            rows.sort()
+        return out
 
     def flag_rows(self) -> Iterator[tuple[str, str]]:
         """Raw ``(id, comma-separated flags)`` of every current flagged entity."""
