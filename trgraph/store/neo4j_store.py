@@ -34,7 +34,8 @@ import orjson
 from trgraph.errors import DependencyError, StoreError
 from trgraph.model import Action, Change, ChangeKind, Decision, Entity, JsonDict, Link, LinkKind, Run
 from trgraph.store.base import Direction, Edge, Store, Writer
-from trgraph.store.embedded import _by_dataset, name_key, now_iso
+from trgraph.store.embedded import _by_dataset
+from trgraph.store.embedded_writer import name_key, now_iso
 from trgraph.store.neo4j_writer import BEGIN_RUN, Neo4jWriter, driver_errors, one_line, rel_type, run_fields, translate
 
 if TYPE_CHECKING:

@@ -29,7 +29,7 @@ from trgraph.errors import StoreError, TrgraphError
 from trgraph.model import Entity, EntityKind, Link, LinkKind, Run
 from trgraph.model.records import canonical
 from trgraph.store.base import RunSummary, Writer
-from trgraph.store.embedded import name_key, now_iso
+from trgraph.store.embedded_writer import name_key, now_iso
 
 if TYPE_CHECKING:
     from neo4j import Session, Transaction
