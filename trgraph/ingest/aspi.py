@@ -43,7 +43,7 @@ from typing import Any
 import orjson
 
 from trgraph.errors import InputError
-from trgraph.ingest.base import Item, clean, open_json_source
+from trgraph.ingest.base import Item, clean, read_json
 from trgraph.ingest.values import to_iso2
 from trgraph.model import (
     Entity,
@@ -111,11 +111,7 @@ class _Agency:
 
 def load_aspi(path: Path, dataset: str = "aspi") -> Iterator[Item]:
     """Yield institutions, agencies, subsidiaries/laboratories, links and rejected records."""
-    data = open_json_source(path)
-    try:
-        doc = orjson.loads(data)
-    except orjson.JSONDecodeError as exc:
-        raise InputError(f"invalid JSON ({exc})", path=str(path)) from exc
+    doc = read_json(path)
     values = doc.get("values") if isinstance(doc, dict) else None
     if not isinstance(values, list):
         raise InputError("expected a MISP galaxy cluster (an object with a 'values' list)", path=str(path))

@@ -36,7 +36,7 @@ from typing import Any
 import orjson
 
 from trgraph.errors import InputError
-from trgraph.ingest.base import Item, clean, require_path
+from trgraph.ingest.base import Item, clean, json_files, read_json
 from trgraph.model import Entity, EntityKind, JsonDict, Link, LinkKind, Provenance, Rejected, link_id, make_id
 
 _KINDS = {
@@ -66,7 +66,7 @@ def load_gleif(path: Path, dataset: str = "gleif") -> Iterator[Item]:
     """Yield organisations, ownership/parent links and rejected records from GLEIF API JSON."""
     leis: dict[str, _Record] = {}
     rels: dict[str, _Record] = {}
-    for file in _files(path):
+    for file in json_files(path):
         yield from _collect(file, leis, rels)
 
     for lei, rec in leis.items():
@@ -100,24 +100,9 @@ def load_gleif(path: Path, dataset: str = "gleif") -> Iterator[Item]:
     yield from links.values()
 
 
-def _files(path: Path) -> list[Path]:
-    require_path(path)
-    if path.is_dir():
-        files = sorted((p for p in path.rglob("*.json") if p.is_file()), key=lambda p: p.relative_to(path).as_posix())
-        if not files:
-            raise InputError("folder holds no .json files", path=str(path))
-        return files
-    return [path]
-
-
 def _collect(file: Path, leis: dict[str, _Record], rels: dict[str, _Record]) -> Iterator[Rejected]:
     """Read one response, keep its records, yield the records it cannot use."""
-    try:
-        doc = orjson.loads(file.read_bytes())
-    except orjson.JSONDecodeError as exc:
-        raise InputError(f"invalid JSON ({exc})", path=str(file)) from exc
-    except OSError as exc:
-        raise InputError(f"cannot read: {exc.strerror}", path=str(file)) from exc
+    doc = read_json(file)
     if isinstance(doc, dict) and "errors" in doc and "data" not in doc:
         yield Rejected(str(file), 1, f"GLEIF API error response: {_raw(doc['errors'])[:200]}", _raw(doc))
         return

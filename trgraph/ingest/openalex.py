@@ -35,7 +35,7 @@ from typing import Any
 import orjson
 
 from trgraph.errors import InputError
-from trgraph.ingest.base import Item, clean, require_path
+from trgraph.ingest.base import Item, clean, json_files, read_json
 from trgraph.model import Entity, EntityKind, JsonDict, Link, LinkKind, Provenance, Rejected, link_id, make_id
 
 _ID_RE = re.compile(r"^(?:https?://openalex\.org/)?([A-Za-z])(\d+)$")
@@ -134,7 +134,7 @@ class _Graph:
 def load_openalex(path: Path, dataset: str = "openalex") -> Iterator[Item]:
     """Yield people, organisations, affiliation and hierarchy links from OpenAlex API JSON."""
     graph = _Graph(dataset)
-    for file in _files(path):
+    for file in json_files(path):
         for line, rec in _records(file):
             yield from _add(graph, rec, file, line)
     _lineage_links(graph)
@@ -152,23 +152,8 @@ def load_openalex(path: Path, dataset: str = "openalex") -> Iterator[Item]:
     yield from graph.links.values()
 
 
-def _files(path: Path) -> list[Path]:
-    require_path(path)
-    if path.is_dir():
-        files = sorted((p for p in path.rglob("*.json") if p.is_file()), key=lambda p: p.relative_to(path).as_posix())
-        if not files:
-            raise InputError("folder holds no .json files", path=str(path))
-        return files
-    return [path]
-
-
 def _records(file: Path) -> Iterator[tuple[int, Any]]:
-    try:
-        doc = orjson.loads(file.read_bytes())
-    except orjson.JSONDecodeError as exc:
-        raise InputError(f"invalid JSON ({exc})", path=str(file)) from exc
-    except OSError as exc:
-        raise InputError(f"cannot read: {exc.strerror}", path=str(file)) from exc
+    doc = read_json(file)
     if isinstance(doc, dict) and isinstance(doc.get("results"), list):
         records: list[Any] = doc["results"]
     elif isinstance(doc, dict) and "id" in doc:

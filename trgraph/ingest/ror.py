@@ -11,7 +11,6 @@ relationship target may appear later in the file.
 
 from __future__ import annotations
 
-import gc
 import re
 import zipfile
 from collections.abc import Iterator
@@ -22,7 +21,7 @@ from typing import Any
 import orjson
 
 from trgraph.errors import InputError
-from trgraph.ingest.base import Item, clean, open_json_source
+from trgraph.ingest.base import Item, clean, open_json_source, parse_json
 from trgraph.model import Entity, EntityKind, JsonDict, Link, LinkKind, Provenance, Rejected, link_id, make_id
 
 _ROR_RE = re.compile(r"^(?:https?://ror\.org/)?(0[a-z0-9]{6}\d{2})$")
@@ -137,23 +136,6 @@ def _read_dump(path: Path) -> tuple[list[Any], str, str | None]:
         raise InputError("expected a JSON array of ROR records (the official dump layout)", path=str(path))
     dates = _DATE_RE.findall(source)
     return records, source, dates[-1] if dates else None
-
-
-def parse_json(data: bytes, path: Path) -> Any:
-    """Parse JSON bytes, raising :class:`InputError` for invalid JSON.
-
-    The cyclic garbage collector is paused while parsing: the millions of fresh
-    containers of a large dump otherwise trigger collections that treble the time.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        return orjson.loads(data)
-    except orjson.JSONDecodeError as exc:
-        raise InputError(f"invalid JSON ({exc})", path=str(path)) from exc
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _zip_member(path: Path) -> str:
