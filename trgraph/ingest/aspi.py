@@ -40,10 +40,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import orjson
-
 from trgraph.errors import InputError
-from trgraph.ingest.base import Item, clean, read_json
+from trgraph.ingest.base import Item, clean, raw_text, read_json
 from trgraph.ingest.values import to_iso2
 from trgraph.model import (
     Entity,
@@ -121,7 +119,7 @@ def load_aspi(path: Path, dataset: str = "aspi") -> Iterator[Item]:
     for n, rec in enumerate(values, start=1):
         problem = _check(rec, seen, n)
         if problem:
-            yield Rejected(str(path), n, f"record {n}: {problem}", _raw(rec))
+            yield Rejected(str(path), n, f"record {n}: {problem}", raw_text(rec))
             continue
         valid.append((str(rec["uuid"]).strip(), str(rec["value"]).strip(), rec))
     by_name = {_split(value)[0].casefold(): uuid for uuid, value, _ in valid}
@@ -292,9 +290,3 @@ def _float(value: Any) -> float | None:
     except (TypeError, ValueError):
         return None
 
-
-def _raw(value: object) -> str:
-    try:
-        return orjson.dumps(value).decode()[:500]
-    except TypeError:
-        return repr(value)[:500]

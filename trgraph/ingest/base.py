@@ -148,6 +148,14 @@ def read_json(path: Path) -> Any:
     return parse_json(open_json_source(path), path)
 
 
+def raw_text(value: object) -> str:
+    """A rejected record as text for the quarantine file: its JSON (or repr), at most 500 characters."""
+    try:
+        return orjson.dumps(value).decode()[:500]
+    except TypeError:
+        return repr(value)[:500]
+
+
 def clean(value: object) -> str | None:
     """Strip a cell; empty and placeholder values become None."""
     if value is None:

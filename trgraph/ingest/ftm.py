@@ -35,7 +35,7 @@ from typing import Any
 import orjson
 
 from trgraph.errors import InputError
-from trgraph.ingest.base import Item, require_path
+from trgraph.ingest.base import Item, raw_text, require_path
 from trgraph.ingest.values import to_iso2
 from trgraph.model import Entity, EntityKind, Flag, JsonDict, Link, LinkKind, Provenance, Rejected, link_id, make_id
 
@@ -530,7 +530,4 @@ def parse_share(text: str) -> JsonDict:
 def _raw(raw: bytes, rec: Any) -> str:
     if raw:
         return raw.decode("utf-8", errors="replace").rstrip("\r\n")[:500]
-    try:
-        return orjson.dumps(rec).decode()[:500]
-    except TypeError:
-        return repr(rec)[:500]
+    return raw_text(rec)

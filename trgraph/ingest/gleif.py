@@ -33,10 +33,8 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import orjson
-
 from trgraph.errors import InputError
-from trgraph.ingest.base import Item, clean, json_files, read_json
+from trgraph.ingest.base import Item, clean, json_files, raw_text, read_json
 from trgraph.model import Entity, EntityKind, JsonDict, Link, LinkKind, Provenance, Rejected, link_id, make_id
 
 _KINDS = {
@@ -79,7 +77,7 @@ def load_gleif(path: Path, dataset: str = "gleif") -> Iterator[Item]:
         try:
             link = _link(rec, rid, dataset, direct)
         except ValueError as exc:
-            yield Rejected(rec.path, rec.line, str(exc), _raw(rec.data))
+            yield Rejected(rec.path, rec.line, str(exc), raw_text(rec.data))
             continue
         if link is None:
             continue
@@ -104,7 +102,7 @@ def _collect(file: Path, leis: dict[str, _Record], rels: dict[str, _Record]) -> 
     """Read one response, keep its records, yield the records it cannot use."""
     doc = read_json(file)
     if isinstance(doc, dict) and "errors" in doc and "data" not in doc:
-        yield Rejected(str(file), 1, f"GLEIF API error response: {_raw(doc['errors'])[:200]}", _raw(doc))
+        yield Rejected(str(file), 1, f"GLEIF API error response: {raw_text(doc['errors'])[:200]}", raw_text(doc))
         return
     if not isinstance(doc, dict) or not isinstance(doc.get("data"), (dict, list)):
         raise InputError("not a GLEIF API response (no 'data' object or array)", path=str(file))
@@ -114,7 +112,7 @@ def _collect(file: Path, leis: dict[str, _Record], rels: dict[str, _Record]) -> 
     for line, rec in enumerate(data if isinstance(data, list) else [data], start=1):
         problem, key = _check(rec)
         if problem:
-            yield Rejected(str(file), line, problem, _raw(rec))
+            yield Rejected(str(file), line, problem, raw_text(rec))
             continue
         target = leis if rec["type"] == "lei-records" else rels
         updated = str(((rec.get("attributes") or {}).get("registration") or {}).get("lastUpdateDate") or "")
@@ -325,9 +323,3 @@ def _day(value: object) -> str | None:
         moment += timedelta(days=1)
     return moment.date().isoformat()
 
-
-def _raw(value: object) -> str:
-    try:
-        return orjson.dumps(value).decode()[:500]
-    except TypeError:
-        return repr(value)[:500]

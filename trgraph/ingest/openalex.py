@@ -32,10 +32,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import orjson
-
 from trgraph.errors import InputError
-from trgraph.ingest.base import Item, clean, json_files, read_json
+from trgraph.ingest.base import Item, clean, json_files, raw_text, read_json
 from trgraph.model import Entity, EntityKind, JsonDict, Link, LinkKind, Provenance, Rejected, link_id, make_id
 
 _ID_RE = re.compile(r"^(?:https?://openalex\.org/)?([A-Za-z])(\d+)$")
@@ -168,18 +166,18 @@ def _records(file: Path) -> Iterator[tuple[int, Any]]:
 def _add(graph: _Graph, rec: Any, file: Path, line: int) -> Iterator[Rejected]:
     """Add one record; yield what cannot be used."""
     if not isinstance(rec, dict):
-        yield Rejected(str(file), line, f"record is a JSON {type(rec).__name__}, not an object", _raw(rec))
+        yield Rejected(str(file), line, f"record is a JSON {type(rec).__name__}, not an object", raw_text(rec))
         return
     key = short_id(rec.get("id"))
     if key is None:
         if clean(rec.get("id")) is None:
-            yield Rejected(str(file), line, "record without an OpenAlex id", _raw(rec))
+            yield Rejected(str(file), line, "record without an OpenAlex id", raw_text(rec))
         return  # keywords and other non-entity ids: not graph facts
     letter = key[0]
     if letter not in "WAIF":
         return
     if _text(rec.get("display_name")) is None and _text(rec.get("title")) is None:
-        yield Rejected(str(file), line, f"record {key} has no display_name", _raw(rec))
+        yield Rejected(str(file), line, f"record {key} has no display_name", raw_text(rec))
         return
     if letter == "W":
         yield from _work(graph, rec, key, file, line)
@@ -213,7 +211,8 @@ def _work(graph: _Graph, rec: JsonDict, work: str, file: Path, line: int) -> Ite
         person = _person(graph, author, _EMBEDDED, file.name, [raw_name] if raw_name else []) \
             if isinstance(author, dict) else None
         if person is None:
-            yield Rejected(str(file), line, f"work {work} authorship {n} has no author id or name", _raw(authorship))
+            reason = f"work {work} authorship {n} has no author id or name"
+            yield Rejected(str(file), line, reason, raw_text(authorship))
             continue
         raw_strings = [s for s in (_text(x) for x in authorship.get("raw_affiliation_strings") or ()) if s]
         per_inst = _strings_by_institution(authorship)
@@ -222,7 +221,7 @@ def _work(graph: _Graph, rec: JsonDict, work: str, file: Path, line: int) -> Ite
             key = graph.institution(inst, file.name) if isinstance(inst, dict) else None
             if key is None:
                 yield Rejected(str(file), line, f"work {work} authorship {n} lists an institution without id or name",
-                               _raw(inst))
+                               raw_text(inst))
                 continue
             linked = True
             link = graph.link(LinkKind.AFFILIATED_WITH, person, key, work, file.name)
@@ -263,18 +262,18 @@ def _strings_by_institution(authorship: JsonDict) -> dict[str, list[str]]:
 
 def _author(graph: _Graph, rec: JsonDict, key: str, file: Path, line: int) -> Iterator[Rejected]:
     if rec.get("display_name") == "Deleted Author" and not rec.get("works_count"):
-        yield Rejected(str(file), line, f"author {key} is OpenAlex's placeholder for a deleted author", _raw(rec))
+        yield Rejected(str(file), line, f"author {key} is OpenAlex's placeholder for a deleted author", raw_text(rec))
         return
     aliases = [s for s in (_text(x) for x in rec.get("display_name_alternatives") or ()) if s]
     person = _person(graph, rec, _FULL, file.name, aliases)
     if person is None:
-        yield Rejected(str(file), line, f"author {key} has no usable display_name", _raw(rec))
+        yield Rejected(str(file), line, f"author {key} has no usable display_name", raw_text(rec))
         return
     graph.drafts[person].attrs["works_count"] = rec.get("works_count")
     for aff in rec.get("affiliations") or ():
         inst = graph.institution(aff.get("institution") or {}, file.name) if isinstance(aff, dict) else None
         if inst is None:
-            yield Rejected(str(file), line, f"author {key} lists an affiliation without institution", _raw(aff))
+            yield Rejected(str(file), line, f"author {key} lists an affiliation without institution", raw_text(aff))
             continue
         link = graph.link(LinkKind.AFFILIATED_WITH, person, inst, key, file.name)
         _add_years(link.attrs, [y for y in aff.get("years") or () if isinstance(y, int)])
@@ -394,9 +393,3 @@ def _text(value: object) -> str | None:
     # Names stay byte-for-byte apart from surrounding whitespace.
     return (value.strip() or None) if isinstance(value, str) else None
 
-
-def _raw(value: object) -> str:
-    try:
-        return orjson.dumps(value).decode()[:500]
-    except TypeError:
-        return repr(value)[:500]

@@ -18,10 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import orjson
-
 from trgraph.errors import InputError
-from trgraph.ingest.base import Item, clean, open_json_source, parse_json
+from trgraph.ingest.base import Item, clean, open_json_source, parse_json, raw_text
 from trgraph.model import Entity, EntityKind, JsonDict, Link, LinkKind, Provenance, Rejected, link_id, make_id
 
 _ROR_RE = re.compile(r"^(?:https?://ror\.org/)?(0[a-z0-9]{6}\d{2})$")
@@ -79,7 +77,7 @@ def load_ror(path: Path, dataset: str = "ror") -> Iterator[Item]:
         if short is not None and short in first_line:
             problem = f"duplicate ROR id {short} (first at record {first_line[short]})"
         if problem or short is None or name is None:
-            yield Rejected(str(path), line, problem or "record without a valid id", _raw(rec))
+            yield Rejected(str(path), line, problem or "record without a valid id", raw_text(rec))
             continue
         first_line[short] = line
         parsed.append((line, short, name, rec))
@@ -91,7 +89,7 @@ def load_ror(path: Path, dataset: str = "ror") -> Iterator[Item]:
         for rel in rec.get("relationships") or ():
             problem = _add_relationship(rel, short, pending)
             if problem:
-                yield Rejected(str(path), line, problem, _raw(rel))
+                yield Rejected(str(path), line, problem, raw_text(rel))
                 continue
             other = ror_short_id(rel.get("id")) or ""
             if other not in first_line:
@@ -277,9 +275,3 @@ def _add_relationship(rel: object, this: str, pending: dict[tuple[LinkKind, str,
     pending.setdefault(key, _Pending(*key)).stated_by.add(this)
     return None
 
-
-def _raw(value: object) -> str:
-    try:
-        return orjson.dumps(value).decode()[:500]
-    except TypeError:
-        return repr(value)[:500]
