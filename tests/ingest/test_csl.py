@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import FIXTURES, shared_file
+from tests.ingest.items import entities_and_rejections
 from trgraph.errors import InputError
-from trgraph.ingest.base import Item
 from trgraph.ingest.csl import load_csl
 from trgraph.model import Entity, EntityKind, Flag, Rejected
 
@@ -19,15 +19,9 @@ EL = "Entity List (EL) - Bureau of Industry and Security"
 MEU = "Military End User (MEU) List - Bureau of Industry and Security"
 
 
-def _split(items: list[Item]) -> tuple[dict[str, Entity], list[Rejected]]:
-    entities = {i.id: i for i in items if isinstance(i, Entity)}
-    assert len(entities) == sum(isinstance(i, Entity) for i in items), "an entity was yielded twice"
-    return entities, [i for i in items if isinstance(i, Rejected)]
-
-
 @pytest.fixture(scope="module")
 def hand() -> tuple[dict[str, Entity], list[Rejected]]:
-    return _split(list(load_csl(CSL / "hand_made_2025.csv")))
+    return entities_and_rejections(list(load_csl(CSL / "hand_made_2025.csv")))
 
 
 def test_hand_made_counts_and_rejections(hand: tuple[dict[str, Entity], list[Rejected]]) -> None:
@@ -116,7 +110,7 @@ def test_aliases_written_into_names(hand: tuple[dict[str, Entity], list[Rejected
 
 
 def test_2019_layout_hash_ids() -> None:
-    entities, rejected = _split(list(load_csl(CSL / "hand_made_2019.csv", "csl_2019")))
+    entities, rejected = entities_and_rejections(list(load_csl(CSL / "hand_made_2019.csv", "csl_2019")))
     assert rejected == []
     assert len(entities) == 5
     assert [e.attrs["duplicate_lines"] for e in entities.values() if "duplicate_lines" in e.attrs] == [[7]]
@@ -132,7 +126,7 @@ def test_2019_layout_hash_ids() -> None:
     assert bank.flags == {Flag.SANCTION} and bank.country == "RU"
     assert bank.identifiers == {"ofac_ent_num": "20001"}
     # ids are content hashes: the same file gives the same ids
-    again, _ = _split(list(load_csl(CSL / "hand_made_2019.csv", "csl_2019")))
+    again, _ = entities_and_rejections(list(load_csl(CSL / "hand_made_2019.csv", "csl_2019")))
     assert set(again) == set(entities)
 
 
@@ -148,7 +142,7 @@ def test_wrong_layout_and_missing_file(tmp_path: Path) -> None:
 
 
 def test_real_extract() -> None:
-    entities, rejected = _split(list(load_csl(CSL / "real_extract_el_meu_2026-07.csv", "csl_el_meu")))
+    entities, rejected = entities_and_rejections(list(load_csl(CSL / "real_extract_el_meu_2026-07.csv", "csl_el_meu")))
     # 9 rows: Ahmad Rahzad twice (identical), Zvezdochka twice (same _id, two countries' text)
     assert rejected == []
     assert len(entities) == 7
@@ -184,7 +178,7 @@ def test_real_el_meu_file() -> None:
     path = shared_file("lists/us_csl_el_meu_2026-07.csv")
     items = list(load_csl(path, "csl_el_meu"))
     assert items == list(load_csl(path, "csl_el_meu"))
-    entities, rejected = _split(items)
+    entities, rejected = entities_and_rejections(items)
     rows = _csv_rows(path)
     # Counted independently with csv.DictReader: 3,479 rows (EL 3,409 + MEU 70); 3,469 distinct _id;
     # 6 rows repeat an earlier row cell for cell (Tomchani ×2, Ukraine Mediterranean Airlines ×2,
@@ -211,14 +205,15 @@ def test_real_el_meu_file() -> None:
 
 
 def test_real_official_samples() -> None:
-    e2025, r2025 = _split(list(load_csl(shared_file("lists/us_csl_official_sample_2025.csv"), "csl_2025")))
+    sample = shared_file("lists/us_csl_official_sample_2025.csv")
+    e2025, r2025 = entities_and_rejections(list(load_csl(sample, "csl_2025")))
     assert (len(e2025), r2025) == (13, [])
     rim = e2025["csl_2025:52291"]
     assert rim.name == "RIM, Ryong Nam" and rim.kind is EntityKind.PERSON
     assert rim.country == "KP" and rim.identifiers["ofac_ent_num"] == "52291"
     assert rim.flags == {Flag.SANCTION}
     path2019 = shared_file("lists/us_csl_official_sample_2019.csv")
-    e2019, r2019 = _split(list(load_csl(path2019, "csl_2019")))
+    e2019, r2019 = entities_and_rejections(list(load_csl(path2019, "csl_2019")))
     rows = _csv_rows(path2019)
     assert (len(e2019), r2019, len(rows)) == (115, [], 115)
     by_source = Counter(lst for e in e2019.values() for lst in e.lists)

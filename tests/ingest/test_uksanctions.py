@@ -9,19 +9,13 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import FIXTURES, shared_file
+from tests.ingest.items import entities_and_rejections
 from trgraph.errors import InputError
-from trgraph.ingest.base import Item
 from trgraph.ingest.flags import UK_SANCTIONS_LIST
 from trgraph.ingest.uksanctions import load_uk_sanctions
-from trgraph.model import Entity, EntityKind, Flag, Rejected
+from trgraph.model import EntityKind, Flag
 
 UK = FIXTURES / "uksanctions"
-
-
-def _split(items: list[Item]) -> tuple[dict[str, Entity], list[Rejected]]:
-    entities = {i.id: i for i in items if isinstance(i, Entity)}
-    assert len(entities) == sum(isinstance(i, Entity) for i in items), "an entity was yielded twice"
-    return entities, [i for i in items if isinstance(i, Rejected)]
 
 
 def _read(path: Path) -> list[dict[str, str]]:
@@ -33,7 +27,7 @@ def _read(path: Path) -> list[dict[str, str]]:
 
 
 def test_summary_layout() -> None:
-    entities, rejected = _split(list(load_uk_sanctions(UK / "summary_with_preamble.csv", "uk")))
+    entities, rejected = entities_and_rejections(list(load_uk_sanctions(UK / "summary_with_preamble.csv", "uk")))
     assert {(r.line, r.reason) for r in rejected} == {
         (7, "RUS9003: row has no name"),  # the blank name spans lines 7-8
         (9, "RUS9004: unknown subject type 'Spaceship'"),
@@ -74,7 +68,7 @@ def test_not_a_known_layout(tmp_path: Path) -> None:
 
 
 def test_tables_layout() -> None:
-    entities, rejected = _split(list(load_uk_sanctions(UK / "tables_2026-04")))
+    entities, rejected = entities_and_rejections(list(load_uk_sanctions(UK / "tables_2026-04")))
     assert {(Path(r.source).name, r.line, r.reason) for r in rejected} == {
         ("subjects.csv", 6, "RUS9300: unknown subject type 'robot'"),
         ("subjects.csv", 7, "duplicate unique_id RUS9001 (first at line 2)"),
@@ -108,7 +102,7 @@ def test_tables_layout() -> None:
 
 
 def test_real_extract() -> None:
-    entities, rejected = _split(list(load_uk_sanctions(UK / "real_extract_2026-04")))
+    entities, rejected = entities_and_rejections(list(load_uk_sanctions(UK / "real_extract_2026-04")))
     assert rejected == [] and len(entities) == 3
     petrel = entities["uk_sanctions:DPR0075"]
     assert petrel.name == "Petrel 8"
@@ -130,7 +124,7 @@ def test_deterministic() -> None:
 def test_real_summary() -> None:
     path = shared_file("lists/uk_sanctions_list_fcdo_summary_2025-08-11.csv")
     items = list(load_uk_sanctions(path, "uk_fcdo_summary"))
-    entities, rejected = _split(items)
+    entities, rejected = entities_and_rejections(items)
     rows = _read(path)
     # csv.DictReader: 5,302 rows; two have a blank (multi-line whitespace) name: BEL0174 and RUS1467.
     assert len(rows) == 5_302
@@ -150,7 +144,7 @@ def test_real_summary() -> None:
 def test_real_tables() -> None:
     folder = shared_file("lists/uk_sanctions_list_2026-04")
     items = list(load_uk_sanctions(folder))
-    entities, rejected = _split(items)
+    entities, rejected = entities_and_rejections(items)
     subjects, names = _read(folder / "subjects.csv"), _read(folder / "subject_names.csv")
     assert (len(subjects), len(names)) == (6_046, 15_050)
     assert rejected == [] and len(entities) == 6_046

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import FIXTURES, shared_file
+from tests.ingest.items import entities_and_rejections
 from trgraph.errors import InputError
-from trgraph.ingest.base import Item
 from trgraph.ingest.flags import UN_SC_LIST
 from trgraph.ingest.unsc import load_un_sc, un_country
 from trgraph.model import Entity, EntityKind, Flag, Rejected
@@ -18,15 +18,9 @@ from trgraph.model import Entity, EntityKind, Flag, Rejected
 UN = FIXTURES / "unsc"
 
 
-def _split(items: list[Item]) -> tuple[dict[str, Entity], list[Rejected]]:
-    entities = {i.id: i for i in items if isinstance(i, Entity)}
-    assert len(entities) == sum(isinstance(i, Entity) for i in items), "an entity was yielded twice"
-    return entities, [i for i in items if isinstance(i, Rejected)]
-
-
 @pytest.fixture(scope="module")
 def hand() -> tuple[dict[str, Entity], list[Rejected]]:
-    return _split(list(load_un_sc(UN / "hand_made.xml")))
+    return entities_and_rejections(list(load_un_sc(UN / "hand_made.xml")))
 
 
 def test_rejected_records(hand: tuple[dict[str, Entity], list[Rejected]]) -> None:
@@ -91,7 +85,7 @@ def test_country_spellings() -> None:
 
 
 def test_real_extract() -> None:
-    entities, rejected = _split(list(load_un_sc(UN / "real_extract_2026-02-27.xml")))
+    entities, rejected = entities_and_rejections(list(load_un_sc(UN / "real_extract_2026-02-27.xml")))
     assert rejected == [] and len(entities) == 3
     komid = next(e for e in entities.values() if e.identifiers["un_ref"] == "KPe.001")
     assert komid.name == "KOREA MINING DEVELOPMENT TRADING CORPORATION"
@@ -109,7 +103,7 @@ def test_deterministic() -> None:
 def test_real_list() -> None:
     path = shared_file("lists/un_sc_consolidated_2026-02-27.xml")
     items = list(load_un_sc(path))
-    entities, rejected = _split(items)
+    entities, rejected = entities_and_rejections(items)
     # Counted with ElementTree: 730 INDIVIDUAL + 273 ENTITY records, 1,003 distinct DATAIDs;
     # 615 aliases of quality Low.
     root = ET.parse(path).getroot()
