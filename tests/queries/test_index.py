@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from tests.queries.indexes import assert_same
 from tests.risk.stores import add, fixture_store, graph_store, link, org
 from trgraph.model import LinkKind
 from trgraph.queries.index import KINDS, MODE_ADJ, MODE_HOP, MODE_ZERO, build_index, build_local_index
@@ -99,7 +100,7 @@ def test_the_as_of_view_of_the_latest_run_is_the_current_store(tmp_path: Path, v
     store = fixture_store(tmp_path / "s.db", version=version)
     latest = store.runs()[-1].id
     a, b = build_index(store), build_index(AsOfFacts(store, latest))
-    assert a.ids == b.ids and np.array_equal(a.dst, b.dst) and np.array_equal(a.ent_flags, b.ent_flags)
+    assert_same(a, b)
     store.close()
 
 

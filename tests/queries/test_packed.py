@@ -1,13 +1,15 @@
-"""The packed read of the embedded store: the same index as reading rows, ids numbered exactly."""
+"""The numbered read of the embedded store: the same index as reading rows, whatever the numbering."""
 
 from __future__ import annotations
 
 import random
+import sqlite3
+from dataclasses import replace
 from pathlib import Path
 
-import numpy as np
 import pytest
 
+from tests.queries.indexes import assert_same, facts_of
 from tests.risk.stores import PROV, add, fixture_store, graph_store, link, org
 from trgraph.model import Entity, EntityKind, Link, LinkKind, Provenance, link_id
 from trgraph.queries import packed
@@ -17,6 +19,7 @@ from trgraph.queries.weights import Weights
 from trgraph.store import EmbeddedStore
 
 TODAY = "2026-01-01"
+KINDS_ALL = [k.value for k in LinkKind]
 KINDS = [LinkKind.PART_OF, LinkKind.OWNED_BY, LinkKind.RELATED_TO, LinkKind.SAME_AS, LinkKind.POSSIBLY_SAME_AS,
          LinkKind.FUNDED_BY, LinkKind.COLLABORATES_WITH]
 
@@ -24,14 +27,6 @@ KINDS = [LinkKind.PART_OF, LinkKind.OWNED_BY, LinkKind.RELATED_TO, LinkKind.SAME
 def from_rows(store: EmbeddedStore) -> GraphIndex:
     facts = CurrentFacts(store)
     return index_from_rows(facts.edge_rows(), facts.flag_rows(), facts.aspi_rows(["aspi"]), today=TODAY)
-
-
-def assert_same(a: GraphIndex, b: GraphIndex) -> None:
-    assert a.ids == b.ids and a.pos == b.pos and a.categories == b.categories
-    for name in GraphIndex.__slots__:
-        x, y = getattr(a, name), getattr(b, name)
-        if isinstance(x, np.ndarray):
-            assert x.dtype == y.dtype and np.array_equal(x, y), name
 
 
 def random_store(path: Path, ids: list[str], n_links: int, seed: int) -> EmbeddedStore:
@@ -67,48 +62,81 @@ def test_the_real_fixture_store_gives_the_same_index_both_ways(tmp_path: Path) -
         store.close()
 
 
-def test_chunks_are_one_consistent_read(tmp_path: Path) -> None:
+def test_the_numbered_read_is_one_consistent_read(tmp_path: Path) -> None:
     ids = [f"t:{i}" for i in range(50)]
     store = random_store(tmp_path / "s.db", ids, 400, seed=2)
-    chunks = list(store.packed_links([k.value for k in LinkKind], TODAY, chunk=7))
-    assert len(chunks) > 10 and sum(c.rows for c in chunks) == store.stats()["links"]
+    numbered = store.numbered_links([k.value for k in LinkKind], TODAY)
+    assert numbered is not None and numbered.rows == store.stats()["links"]
+    assert len(numbered.sources) == len(numbered.targets) == 8 * numbered.rows
     assert not store._db.in_transaction  # the read transaction is closed
-    index = packed.index_from_packed(iter(chunks), store.flag_rows(), CurrentFacts(store).aspi_rows(["aspi"]))
+    index = packed.index_from_numbered(numbered, store.flag_rows(), CurrentFacts(store).aspi_rows(["aspi"]))
     assert_same(index, from_rows(store))
     store.close()
 
 
-def test_an_id_holding_the_separator_falls_back_to_rows(tmp_path: Path) -> None:
-    ids = ["t:a", "t:b\x1fc", "t:d", "t:e"]
-    store = random_store(tmp_path / "s.db", ids, 40, seed=3)
-    with pytest.raises(packed.UnpackableError):
-        packed.index_from_packed(store.packed_links([k.value for k in LinkKind], TODAY), store.flag_rows())
+def test_ids_holding_any_character_are_read_exactly(tmp_path: Path) -> None:
+    ids = ["t:a", "t:b\x1fc", "t:d,e", "t:'f'", "t:\u00e9\u5317", "t:g\nh"]
+    store = random_store(tmp_path / "s.db", ids, 60, seed=3)
     index = build_index(store, today=TODAY)
-    assert "t:b\x1fc" in index.pos and not store._db.in_transaction
+    assert {"t:b\x1fc", "t:g\nh"} <= set(index.pos)
     assert_same(index, from_rows(store))
     store.close()
 
 
-def test_ids_sharing_a_hash_are_never_merged(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    parts = [packed.hash_ids(b"t:a\x1ft:b\x1ft:a", 3)]
-    codes, ids = packed.number_ids(parts)
-    assert codes.tolist() == [0, 1, 0] and ids == ["t:a", "t:b"]
-    collide = packed.HashedIds(parts[0].blob, parts[0].starts, parts[0].lengths,
-                               np.zeros(3, dtype=np.uint64), parts[0].check)
-    with pytest.raises(packed.UnpackableError):
-        packed.number_ids([collide])
-    ids_list = [f"t:{i}" for i in range(30)]
-    store = random_store(tmp_path / "s.db", ids_list, 100, seed=4)
-    real = packed.hash_ids
-
-    def constant(blob: bytes, count: int, keep: np.ndarray | None = None) -> packed.HashedIds:
-        out = real(blob, count, keep)
-        out.hash[:] = 7
-        return out
-
-    monkeypatch.setattr(packed, "hash_ids", constant)
-    assert_same(build_index(store, today=TODAY), from_rows(store))  # the build falls back to rows
+def test_removed_and_replaced_links_leave_the_numbered_read(tmp_path: Path) -> None:
+    store = graph_store(tmp_path / "s.db", [org("t:x", "sanction"), org("t:y"), org("t:z")],
+                        [link("part_of", "t:y", "t:x"), link("part_of", "t:z", "t:y")])
+    add(store, [org("t:x", "sanction"), org("t:y"), org("t:z")], [link("owned_by", "t:z", "t:x")],
+        replace=True)  # both part_of links removed
+    index = build_index(store, today=TODAY)
+    assert_same(index, from_rows(store))
+    assert [(e[0], e[1], KINDS_ALL[e[2]]) for e in facts_of(index)["edges"]] == [(("t:z",), ("t:x",), "owned_by")]
     store.close()
+
+
+def test_numbers_the_packed_read_cannot_decode_fall_back_to_rows(tmp_path: Path) -> None:
+    store = random_store(tmp_path / "s.db", [f"t:{i}" for i in range(30)], 100, seed=4)
+    kinds = [k.value for k in LinkKind]
+    numbered = store.numbered_links(kinds, TODAY)
+    assert numbered is not None
+    with pytest.raises(packed.UnpackableError):  # a link end numbered 0 (never given out)
+        packed.index_from_numbered(replace(numbered, sources=b"00000000" + numbered.sources[8:]), store.flag_rows())
+    with pytest.raises(packed.UnpackableError):  # a number wider than 8 hex digits
+        packed.index_from_numbered(replace(numbered, sources=b"1" + numbered.sources), store.flag_rows())
+    with sqlite3.connect(store.path) as db:  # numbers far apart: not worth packing
+        db.execute("UPDATE id_numbers SET no = 5000000000 WHERE no = (SELECT max(no) FROM id_numbers)")
+        db.execute("UPDATE links SET sno = 5000000000 WHERE sno = (SELECT max(sno) FROM links)")
+    assert store.numbered_links(kinds, TODAY) is None
+    assert_same(build_index(store, today=TODAY), from_rows(store))
+    store.close()
+
+
+def test_a_store_of_schema_1_is_migrated_in_place(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    store = random_store(path, [f"t:{i}" for i in range(40)], 200, seed=8)
+    want = facts_of(from_rows(store))
+    store.close()
+    with sqlite3.connect(path) as db:  # back to the layout of schema 1
+        db.execute("DROP INDEX links_edges")
+        db.execute("DROP TABLE id_numbers")
+        db.execute("ALTER TABLE links DROP COLUMN sno")
+        db.execute("ALTER TABLE links DROP COLUMN tno")
+        db.execute("UPDATE meta SET value = '1' WHERE key = 'schema'")
+    store = EmbeddedStore(path)
+    assert store._db.execute("SELECT value FROM meta WHERE key='schema'").fetchone() == ("2",)
+    got = facts_of(build_index(store, today=TODAY))
+    assert got == want
+    store.close()
+
+
+def test_a_store_of_a_newer_schema_is_refused(tmp_path: Path) -> None:
+    from trgraph.errors import StoreError
+
+    EmbeddedStore(tmp_path / "s.db").close()
+    with sqlite3.connect(tmp_path / "s.db") as db:
+        db.execute("UPDATE meta SET value = '99' WHERE key = 'schema'")
+    with pytest.raises(StoreError, match="schema 99"):
+        EmbeddedStore(tmp_path / "s.db")
 
 
 def test_link_rows_of_many_entities_match_links_of(tmp_path: Path) -> None:
@@ -130,10 +158,7 @@ def test_the_neighbourhood_walk_reads_the_same_through_the_generic_interface(tmp
     for seed in ids[:20]:
         fast = build_local_index(store, [seed], weights, max_hops=3)
         slow = build_local_index(_BaseOnly(store), [seed], weights, max_hops=3)  # type: ignore[arg-type]
-        assert fast.ids == slow.ids and np.array_equal(fast.dst, slow.dst), seed
-        assert np.array_equal(fast.in_degree, slow.in_degree) and fast.cut == slow.cut
-        assert np.array_equal(fast.ent_flags, slow.ent_flags) and np.array_equal(fast.ent_aspi, slow.ent_aspi)
-        assert fast.categories == slow.categories
+        assert_same(fast, slow)
     assert any(build_local_index(store, [i], weights, max_hops=3).categories for i in ids[:20])
     store.close()
 
@@ -145,7 +170,7 @@ class _BaseOnly:
         self._store = store
 
     def __getattr__(self, name: str) -> object:
-        if name in ("link_rows_of", "packed_links", "edge_rows", "flag_rows"):
+        if name in ("link_rows_of", "numbered_links", "edge_rows", "flag_rows"):
             raise AttributeError(name)
         return getattr(self._store, name)
 

@@ -195,15 +195,16 @@ def build_index(source: Store | Facts, *, aspi_datasets: Sequence[str] = ("aspi"
     today = today or dt.date.today().isoformat()
     with gc_paused():
         if isinstance(facts, CurrentFacts) and isinstance(facts.store, EmbeddedStore):
-            from trgraph.queries.packed import UnpackableError, index_from_packed  # packed imports this module
+            from trgraph.queries.packed import UnpackableError, index_from_numbered  # packed imports this module
 
-            chunks = facts.store.packed_links([k.value for k in KINDS], today)
-            try:
-                return index_from_packed(chunks, facts.flag_rows(), facts.aspi_rows(aspi_datasets))
-            except UnpackableError:
-                pass  # an id holds the separator (or two ids share a hash): number them from rows
-            finally:
-                chunks.close()  # ends the store's read transaction now, even after an error
+            numbered = facts.store.numbered_links([k.value for k in KINDS], today)
+            if numbered is not None:
+                try:
+                    return index_from_numbered(numbered, facts.flag_rows(), facts.aspi_rows(aspi_datasets))
+                except UnpackableError:
+                    pass  # numbers the packed read cannot decode: read rows
+                finally:
+                    del numbered
         return index_from_rows(
             facts.edge_rows(), facts.flag_rows(), facts.aspi_rows(aspi_datasets), today=today
         )
@@ -275,9 +276,12 @@ def finish_index(
     aspi_pairs: list[tuple[str, str]],
     in_degree: dict[str, int] | None,
     scope: str,
+    *,
+    pos: dict[str, int] | None = None,
 ) -> GraphIndex:
     """The index from numbered ids: ``codes_all`` holds every link's source, then every
-    target, then the flagged entities and the ASPI entities, numbered as ``ids``."""
+    target, then the flagged entities and the ASPI entities, numbered as ``ids`` (``pos``,
+    the reverse of ``ids``, when the caller has it already)."""
     n_links = sum(len(p) for p in kind_parts)
     src = codes_all[:n_links].astype(np.int32)
     tgt = codes_all[n_links : 2 * n_links].astype(np.int32)
@@ -292,7 +296,8 @@ def finish_index(
         ent_aspi[code] = cat_code[cat]
     kind = np.concatenate(kind_parts) if kind_parts else np.zeros(0, dtype=np.int8)
     ended = np.concatenate(ended_parts) if ended_parts else np.zeros(0, dtype=bool)
-    pos = {entity_id: i for i, entity_id in enumerate(ids)}
+    if pos is None:
+        pos = {entity_id: i for i, entity_id in enumerate(ids)}
     degree_override = None
     if in_degree is not None:
         degree_override = np.zeros(len(ids), dtype=np.int64)

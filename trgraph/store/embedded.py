@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections import Counter
-from collections.abc import Generator, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -31,49 +31,23 @@ from trgraph.model import (
     Run,
 )
 from trgraph.store.base import Direction, Edge, Store, Writer
+from trgraph.store.embedded_schema import SCHEMA_VERSION, ensure_schema, run_script
 from trgraph.store.embedded_writer import STAGE, SqliteWriter, name_key, now_iso
 
-SCHEMA_VERSION = "1"
 _LOCK_WAIT_S = 30.0
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS entities(
-    id TEXT PRIMARY KEY, kind TEXT NOT NULL, name TEXT NOT NULL, name_key TEXT NOT NULL,
-    country TEXT, flags TEXT NOT NULL, scope TEXT NOT NULL, doc BLOB NOT NULL, hash TEXT NOT NULL,
-    first_run INTEGER NOT NULL, last_run INTEGER NOT NULL, removed_run INTEGER);
-CREATE INDEX IF NOT EXISTS entities_scope ON entities(scope);
-CREATE INDEX IF NOT EXISTS entities_name_key ON entities(name_key);
-CREATE TABLE IF NOT EXISTS aliases(key TEXT NOT NULL, entity_id TEXT NOT NULL);
-CREATE INDEX IF NOT EXISTS aliases_key ON aliases(key);
-CREATE INDEX IF NOT EXISTS aliases_entity ON aliases(entity_id);
-CREATE TABLE IF NOT EXISTS links(
-    id TEXT PRIMARY KEY, kind TEXT NOT NULL, source TEXT NOT NULL, target TEXT NOT NULL,
-    end_date TEXT, share_pct REAL, scope TEXT NOT NULL, doc BLOB NOT NULL, hash TEXT NOT NULL,
-    first_run INTEGER NOT NULL, last_run INTEGER NOT NULL, removed_run INTEGER);
-CREATE INDEX IF NOT EXISTS links_source ON links(source);
-CREATE INDEX IF NOT EXISTS links_target ON links(target);
-CREATE INDEX IF NOT EXISTS links_scope ON links(scope);
-CREATE TABLE IF NOT EXISTS runs(
-    id INTEGER PRIMARY KEY, kind TEXT NOT NULL, dataset TEXT NOT NULL, source TEXT NOT NULL,
-    file_hash TEXT NOT NULL, started_at TEXT NOT NULL, finished_at TEXT, status TEXT NOT NULL,
-    accepted INTEGER NOT NULL DEFAULT 0, rejected INTEGER NOT NULL DEFAULT 0, added INTEGER NOT NULL DEFAULT 0,
-    altered INTEGER NOT NULL DEFAULT 0, removed INTEGER NOT NULL DEFAULT 0);
-CREATE TABLE IF NOT EXISTS changes(
-    run_id INTEGER NOT NULL, what TEXT NOT NULL, id TEXT NOT NULL, change TEXT NOT NULL,
-    dataset TEXT NOT NULL, name TEXT NOT NULL, old BLOB, new BLOB);
-CREATE INDEX IF NOT EXISTS changes_run ON changes(run_id);
-CREATE TABLE IF NOT EXISTS decisions(
-    seq INTEGER PRIMARY KEY AUTOINCREMENT, match_id TEXT NOT NULL, subject TEXT NOT NULL,
-    candidate TEXT NOT NULL, action TEXT NOT NULL, reason TEXT NOT NULL, by TEXT NOT NULL, at TEXT NOT NULL,
-    evidence_hash TEXT NOT NULL DEFAULT '');
-"""
-
 @dataclass(frozen=True, slots=True)
-class PackedLinks:
-    """A chunk of links from :meth:`EmbeddedStore.packed_links`: ``rows`` links, each column packed."""
+class NumberedLinks:
+    """Every current link from :meth:`EmbeddedStore.numbered_links`, each column packed in one string.
+
+    ``ids[n]`` is the id numbered ``n`` (``ids[0]`` is unused); ``sources``/``targets``
+    hold each link's end numbers as 8 hex digits; ``kinds`` one byte per link
+    (``65 + i`` for the i-th kind asked for, 64 for any other); ``ended`` ``1`` where the
+    link's end date is before the day asked for, else ``0``.
+    """
 
     rows: int
+    ids: list[str]
     sources: bytes
     targets: bytes
     kinds: bytes
@@ -101,23 +75,10 @@ class EmbeddedStore(Store):
             raise _store_error(exc, self.path, self.lock_timeout) from exc
 
     def _init_schema(self) -> None:
-        row = None
-        try:
-            row = self._db.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
-        except sqlite3.OperationalError:
-            row = None
-        if row is not None:
-            if row[0] != SCHEMA_VERSION:
-                raise StoreError(f"store {self.path} has schema {row[0]}, this trgraph expects {SCHEMA_VERSION}")
-            return
-        self._db.execute("BEGIN IMMEDIATE")
-        try:
-            _run_script(self._db, _SCHEMA)
-            self._db.execute("INSERT OR REPLACE INTO meta VALUES('schema', ?)", (SCHEMA_VERSION,))
-            self._db.execute("COMMIT")
-        except BaseException:
-            self._db.execute("ROLLBACK")
-            raise
+        found = ensure_schema(self._db)
+        if found is not None:
+            raise StoreError(f"store {self.path} has schema {found}, newer than this trgraph's {SCHEMA_VERSION}:"
+                             " upgrade trgraph to use it")
 
     # -- writing ---------------------------------------------------------------
     def begin(self, *, kind: str, dataset: str, source: str, file_hash: str, replace: bool) -> Writer:
@@ -127,7 +88,7 @@ class EmbeddedStore(Store):
         except sqlite3.OperationalError as exc:
             raise _store_error(exc, self.path, self.lock_timeout) from exc
         try:
-            _run_script(self._db, STAGE)
+            run_script(self._db, STAGE)
             cur = self._db.execute(
                 "INSERT INTO runs(kind, dataset, source, file_hash, started_at, status) VALUES(?,?,?,?,?, 'running')",
                 (kind, dataset, source, file_hash, now_iso()),
@@ -246,40 +207,42 @@ class EmbeddedStore(Store):
         """Raw ``(source, target, kind, end_date)`` tuples: the fastest way to build an index."""
         yield from self._db.execute("SELECT source, target, kind, end_date FROM links WHERE removed_run IS NULL")
 
-    def packed_links(
-        self, kinds: Sequence[str], today: str, *, chunk: int = 250_000
-    ) -> Generator[PackedLinks, None, None]:
-        """Every current link, a chunk of rows at a time, packed into a few byte strings.
+    def numbered_links(self, kinds: Sequence[str], today: str) -> NumberedLinks | None:
+        """Every current link, packed: the fastest way to read millions of links into arrays.
 
-        The fastest way to read millions of links into arrays: SQLite joins each column of a
-        chunk into one string, so Python handles four objects per chunk instead of four per
-        link. Ids are joined by ``\\x1f`` (an id containing it shows as an extra separator:
-        callers count them and fall back to :meth:`edge_rows`); ``kinds[i]`` is coded as
-        byte ``65 + i``, any other kind as 64; ``ended`` holds ``1`` where ``end_date < today``.
-        All chunks come from one read transaction, so they are one consistent state.
+        One scan of the small ``links_edges`` index: SQLite writes each column into one
+        string (fixed-width numbers, one byte per kind and per end flag), so Python handles a
+        handful of objects, not four per link. Ids and links are read in one transaction.
+        None when the numbers are too sparse or too large to pack (read :meth:`edge_rows`).
         """
         if len(kinds) > 60:
-            raise ValueError("packed_links codes at most 60 kinds")
+            raise ValueError("numbered_links codes at most 60 kinds")
         case = " ".join(f"WHEN '{k}' THEN '{chr(65 + i)}'" for i, k in enumerate(kinds))
         sql = (
-            "SELECT count(*), CAST(group_concat(source, char(31)) AS BLOB),"
-            " CAST(group_concat(target, char(31)) AS BLOB),"
+            "SELECT count(*), CAST(group_concat(printf('%08x', sno), '') AS BLOB),"
+            " CAST(group_concat(printf('%08x', tno), '') AS BLOB),"
             f" CAST(group_concat(CASE kind {case} ELSE '@' END, '') AS BLOB),"
-            " CAST(group_concat(CASE WHEN end_date < ?3 THEN '1' ELSE '0' END, '') AS BLOB)"
-            " FROM links WHERE rowid >= ?1 AND rowid < ?2 AND removed_run IS NULL"
+            " CAST(group_concat(CASE WHEN end_date < ?1 THEN '1' ELSE '0' END, '') AS BLOB)"
+            " FROM links INDEXED BY links_edges WHERE removed_run IS NULL"
         )
         own = not self._db.in_transaction
         if own:
             self._db.execute("BEGIN")
         try:
-            low, high = self._db.execute("SELECT min(rowid), max(rowid) FROM links").fetchone()
-            for start in range(low or 0, (high or -1) + 1, chunk):
-                rows, sources, targets, codes, ended = self._db.execute(sql, (start, start + chunk, today)).fetchone()
-                if rows:
-                    yield PackedLinks(rows, sources, targets, codes, ended)
+            count, top = self._db.execute("SELECT count(*), max(no) FROM id_numbers").fetchone()
+            if (top or 0) >= min(1 << 32, 2 * count + 1024):
+                return None
+            if count == (top or 0):  # numbered 1..n, as SQLite does when rows are never deleted
+                ids = ["", *(r[0] for r in self._db.execute("SELECT id FROM id_numbers ORDER BY no"))]
+            else:
+                ids = [""] * ((top or 0) + 1)
+                for no, entity_id in self._db.execute("SELECT no, id FROM id_numbers"):
+                    ids[no] = entity_id
+            rows, sources, targets, codes, ended = self._db.execute(sql, (today,)).fetchone()
         finally:
             if own and self._db.in_transaction:
                 self._db.execute("COMMIT")
+        return NumberedLinks(rows, ids, sources or b"", targets or b"", codes or b"", ended or b"")
 
     def link_rows_of(self, entity_ids: Iterable[str]) -> dict[str, list[tuple[str, str, str, str, str | None]]]:
         """Raw ``(id, source, target, kind, end_date)`` of the current links of each entity (either
@@ -397,13 +360,6 @@ class EmbeddedStore(Store):
     def close(self) -> None:
         """Close the connection (an open job is rolled back by SQLite)."""
         self._db.close()
-
-
-def _run_script(db: sqlite3.Connection, script: str) -> None:
-    # executescript() would COMMIT the open transaction first; run statement by statement.
-    for statement in script.split(";"):
-        if statement.strip():
-            db.execute(statement)
 
 
 def _by_dataset(entities: Iterable[tuple[str, int]], links: Iterable[tuple[str, int]]) -> JsonDict:

@@ -178,13 +178,19 @@ class SqliteWriter(Writer):
 
     def _apply_links(self) -> None:
         db, run, scope = self._db, self.run_id, self.scope
+        # every link end gets a number once (see trgraph.store.embedded_schema)
+        db.execute(
+            "INSERT OR IGNORE INTO id_numbers(id) SELECT source FROM stage_l UNION ALL SELECT target FROM stage_l"
+        )
         db.execute(
             "INSERT INTO links(id, kind, source, target, end_date, share_pct, scope, doc, hash, first_run, last_run,"
-            " removed_run) SELECT id, kind, source, target, end_date, share_pct, ?, doc, hash, ?, ?, NULL"
-            " FROM stage_l WHERE true ON CONFLICT(id) DO UPDATE SET kind=excluded.kind, source=excluded.source,"
+            " removed_run, sno, tno) SELECT id, kind, source, target, end_date, share_pct, ?, doc, hash, ?, ?, NULL,"
+            " (SELECT no FROM id_numbers WHERE id=s.source), (SELECT no FROM id_numbers WHERE id=s.target)"
+            " FROM stage_l s WHERE true ON CONFLICT(id) DO UPDATE SET kind=excluded.kind, source=excluded.source,"
             " target=excluded.target, end_date=excluded.end_date, share_pct=excluded.share_pct,"
             " scope=excluded.scope, doc=excluded.doc, hash=excluded.hash, last_run=excluded.last_run,"
-            " removed_run=NULL WHERE links.hash != excluded.hash OR links.removed_run IS NOT NULL",
+            " removed_run=NULL, sno=excluded.sno, tno=excluded.tno"
+            " WHERE links.hash != excluded.hash OR links.removed_run IS NOT NULL",
             (scope, run, run),
         )
 
