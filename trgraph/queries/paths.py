@@ -28,8 +28,9 @@ from numpy.typing import NDArray
 
 from trgraph.errors import TrgraphError
 from trgraph.model import LINK_SPECS, Entity, JsonDict, Link, LinkKind
-from trgraph.queries.index import KINDS, MODE_ADJ, MODE_ZERO, GraphIndex, build_local_index
+from trgraph.queries.index import KINDS, MODE_ADJ, MODE_ZERO, GraphIndex
 from trgraph.queries.reach import Reach, bulk_reach
+from trgraph.queries.snapshot import entity_index
 from trgraph.queries.weights import Weights
 from trgraph.store import Store
 
@@ -195,7 +196,7 @@ def find_paths(
 ) -> PathSearch:
     """Explained paths from ``entity`` to flagged entities, best first (see the module docstring).
 
-    Without ``index``, a neighbourhood index is read from the store. ``limit`` paths are
+    Without ``index``, the index of :func:`entity_index` is used. ``limit`` paths are
     shown; the search expands at most ``cap`` partial paths.
     """
     if not 0 <= max_hops <= MAX_HOPS_LIMIT:
@@ -203,7 +204,7 @@ def find_paths(
     if limit < 1 or cap < 1:
         raise TrgraphError("the path limit and cap must be at least 1")
     if index is None:
-        index = build_local_index(store, [entity.id], weights, max_hops=max_hops)
+        index = entity_index(store, entity.id, weights, max_hops=max_hops)
         reach = None
     if reach is None or reach.max_hops != max_hops:
         reach = bulk_reach(index, weights, max_hops=max_hops)
@@ -334,8 +335,14 @@ class _BestFirst:
 
 
 def rank_paths(raw: Sequence[RawPath], index: GraphIndex, reach: Reach, limit: int) -> list[RawPath]:
-    """The best path for each channel the source reaches first, then the rest by score."""
-    ordered = sorted(raw, key=lambda p: (-p.score, p.hops, p.edges))
+    """The best path for each channel the source reaches first, then the rest by score (ties by
+    the entities and link kinds along the path, so the order never depends on the numbering)."""
+
+    def order(p: RawPath) -> tuple[float, int, tuple[tuple[str, int], ...], tuple[int, ...]]:
+        along = tuple((index.ids[int(index.edst[e])], int(index.kind[e])) for e in p.edges)
+        return -p.score, p.hops, along, p.edges
+
+    ordered = sorted(raw, key=order)
     chosen: list[RawPath] = []
     for channel in range(reach.base.shape[1]):
         best = max(
@@ -351,7 +358,7 @@ def rank_paths(raw: Sequence[RawPath], index: GraphIndex, reach: Reach, limit: i
             break
         if p not in chosen:
             chosen.append(p)
-    return sorted(chosen, key=lambda p: (-p.score, p.hops, p.edges))
+    return sorted(chosen, key=order)
 
 
 def describe_paths(

@@ -27,9 +27,10 @@ import numpy as np
 from numpy.typing import NDArray
 
 from trgraph.model import Entity, Flag, JsonDict, Link, Tier
-from trgraph.queries.index import GraphIndex, build_index, build_local_index
+from trgraph.queries.index import GraphIndex, build_index
 from trgraph.queries.paths import PathSearch, find_paths
 from trgraph.queries.reach import Reach, bulk_reach
+from trgraph.queries.snapshot import current_index, entity_index
 from trgraph.queries.source import CurrentFacts, Facts
 from trgraph.queries.weights import ASPI_CHANNEL, CHANNELS
 from trgraph.risk.config import RiskConfig
@@ -215,9 +216,9 @@ def judge(entity: Entity, values: NDArray[np.float32], min_hops: int | None, agr
 
 def score_partner(store: Store, entity: Entity, config: RiskConfig, *, with_paths: bool = True,
                   max_hops: int | None = None) -> PartnerRisk:
-    """One entity's risk, from a neighbourhood index (fast in any store)."""
+    """One entity's risk, from :func:`trgraph.queries.snapshot.entity_index` (fast in any store)."""
     hops = config.max_hops if max_hops is None else max_hops
-    index = build_local_index(store, [entity.id], config.weights, max_hops=hops)
+    index = entity_index(store, entity.id, config.weights, max_hops=hops)
     reach = bulk_reach(index, config.weights, max_hops=hops)
     agreements = [lk for lk in store.links_of(entity.id, "in") if lk.kind.value == "collaborates_with"]
     values, min_hops = reach.of(index.node(entity.id))
@@ -282,7 +283,10 @@ def score_portfolio(
     store = store or facts.store
     hops = config.max_hops if max_hops is None else max_hops
     clock = time.perf_counter()
-    index = build_index(facts, aspi_datasets=config.weights.aspi_datasets)
+    if isinstance(facts, CurrentFacts):
+        index = current_index(facts.store, aspi_datasets=config.weights.aspi_datasets)
+    else:
+        index = build_index(facts, aspi_datasets=config.weights.aspi_datasets)
     timings = {"index": time.perf_counter() - clock}
     clock = time.perf_counter()
     reach = bulk_reach(index, config.weights, max_hops=hops)

@@ -31,7 +31,7 @@ from trgraph.model import (
     Run,
 )
 from trgraph.store.base import Direction, Edge, Store, Writer
-from trgraph.store.embedded_schema import SCHEMA_VERSION, ensure_schema, run_script
+from trgraph.store.embedded_schema import SCHEMA_VERSION, bump_generation, ensure_schema, read_generation, run_script
 from trgraph.store.embedded_writer import STAGE, SqliteWriter, name_key, now_iso
 
 _LOCK_WAIT_S = 30.0
@@ -118,6 +118,7 @@ class EmbeddedStore(Store):
                         decision.evidence_hash,
                     ),
                 )
+                bump_generation(self._db)
         except sqlite3.OperationalError as exc:
             raise _store_error(exc, self.path, self.lock_timeout) from exc
         assert cur.lastrowid is not None
@@ -206,6 +207,11 @@ class EmbeddedStore(Store):
     def edge_rows(self) -> Iterator[tuple[str, str, str, str | None]]:
         """Raw ``(source, target, kind, end_date)`` tuples: the fastest way to build an index."""
         yield from self._db.execute("SELECT source, target, kind, end_date FROM links WHERE removed_run IS NULL")
+
+    def generation(self) -> tuple[str, int]:
+        """``(store id, generation)``: a random id given at creation and the number of writes
+        committed since, which together name the store's current state."""
+        return read_generation(self._db)
 
     def numbered_links(self, kinds: Sequence[str], today: str) -> NumberedLinks | None:
         """Every current link, packed: the fastest way to read millions of links into arrays.

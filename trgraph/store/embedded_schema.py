@@ -6,11 +6,16 @@ and keeps both numbers on the link (``sno``/``tno``), under a small covering ind
 the current links (``links_edges``). That lets the whole graph be read as a few
 strings of fixed-width numbers instead of millions of id strings to hash and number
 (see :meth:`trgraph.store.EmbeddedStore.numbered_links`).
+
+``meta`` holds the schema version, a random ``store_id`` and a ``generation`` that every
+write transaction increments (see :func:`bump_generation`): together they say whether
+something derived from the store (the saved graph index) is still current.
 """
 
 from __future__ import annotations
 
 import sqlite3
+import uuid
 
 SCHEMA_VERSION = "2"
 
@@ -77,7 +82,7 @@ def ensure_schema(db: sqlite3.Connection) -> str | None:
     in one write transaction (a store already current is only read, never locked).
     Returns the version found when no migration leads from it (a store written by a
     newer trgraph), else None."""
-    if _version(db) == SCHEMA_VERSION:
+    if _version(db) == SCHEMA_VERSION and read_generation(db)[0]:
         return None
     db.execute("BEGIN IMMEDIATE")
     try:
@@ -91,6 +96,8 @@ def ensure_schema(db: sqlite3.Connection) -> str | None:
             version, script = MIGRATIONS[version]
             run_script(db, script)
         db.execute("INSERT OR REPLACE INTO meta VALUES('schema', ?)", (SCHEMA_VERSION,))
+        db.execute("INSERT OR IGNORE INTO meta VALUES('store_id', ?)", (uuid.uuid4().hex,))
+        db.execute("INSERT OR IGNORE INTO meta VALUES('generation', '0')")
         db.execute("COMMIT")
     except BaseException:
         if db.in_transaction:
@@ -104,3 +111,14 @@ def _version(db: sqlite3.Connection) -> str | None:
         return None
     row = db.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
     return str(row[0]) if row else None
+
+
+def bump_generation(db: sqlite3.Connection) -> None:
+    """Count one more write, inside the writing transaction (see the module docstring)."""
+    db.execute("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'generation'")
+
+
+def read_generation(db: sqlite3.Connection) -> tuple[str, int]:
+    """``(store_id, generation)`` as last committed."""
+    rows = dict(db.execute("SELECT key, value FROM meta WHERE key IN ('store_id', 'generation')").fetchall())
+    return str(rows.get("store_id", "")), int(rows.get("generation", 0))

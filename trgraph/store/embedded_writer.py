@@ -17,6 +17,7 @@ import orjson
 from trgraph.model import Entity, Link, Run
 from trgraph.model.records import canonical
 from trgraph.store.base import RunSummary, Writer
+from trgraph.store.embedded_schema import bump_generation
 
 #: The temporary tables one job stages its facts in (emptied at the start of every job).
 STAGE = """
@@ -105,6 +106,7 @@ class SqliteWriter(Writer):
             )
             db.execute("DELETE FROM stage_e")
             db.execute("DELETE FROM stage_l")
+            bump_generation(db)
             db.execute("COMMIT")
         except BaseException:
             self.rollback()

@@ -1,0 +1,114 @@
+"""The whole-store index, saved beside the embedded store and reused while the store is unchanged.
+
+Building the index of a large store takes seconds; loading a saved one takes a
+fraction of that, which is what makes ``trgraph paths`` and ``trgraph risk`` on one
+entity answer in well under a second on millions of links. A saved index is only
+used when its key matches exactly: the store's random id and write generation (every
+committed write increments it, see :mod:`trgraph.store.embedded_schema`), the day
+(ended links are judged against it), the ASPI datasets and the index format. Anything
+else (another store, one more ingest, screen or decision, the next day, a newer
+trgraph) rebuilds it. The file is a plain ``.npz`` (no pickles), replaced atomically,
+and safe to delete at any time.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import os
+import tempfile
+import zipfile
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import orjson
+
+from trgraph import __version__
+from trgraph.queries.index import GraphIndex, build_index, build_local_index
+from trgraph.queries.weights import Weights
+from trgraph.store import EmbeddedStore, Store
+
+FORMAT = "trgraph-index-1"
+_ARRAYS = ("node_of", "member_ptr", "member_ent", "ptr", "dst", "kind", "mode", "ended", "esrc", "edst", "reverse",
+           "in_degree", "ent_flags", "ent_aspi", "same_src", "same_dst")
+
+
+def snapshot_path(store: EmbeddedStore) -> Path:
+    """Where the saved index of ``store`` lives: beside it, named after it."""
+    return store.path.with_name(store.path.name + ".index.npz")
+
+
+def snapshot_key(store: EmbeddedStore, aspi_datasets: Sequence[str], today: str) -> str:
+    """What a saved index must have been built from to be used now (read before the facts)."""
+    store_id, generation = store.generation()
+    return orjson.dumps([FORMAT, __version__, store_id, generation, today, sorted(aspi_datasets)]).decode()
+
+
+def current_index(store: Store, *, aspi_datasets: Sequence[str] = ("aspi",), today: str | None = None,
+                  save: bool = True) -> GraphIndex:
+    """The index of the store's current facts: the saved one when its key matches, else built
+    (and, for the embedded store, saved for the next command)."""
+    today = today or dt.date.today().isoformat()
+    if not isinstance(store, EmbeddedStore):
+        return build_index(store, aspi_datasets=aspi_datasets, today=today)
+    key = snapshot_key(store, aspi_datasets, today)
+    if not key_is_usable(key):
+        return build_index(store, aspi_datasets=aspi_datasets, today=today)
+    path = snapshot_path(store)
+    index = load_index(path, key)
+    if index is not None:
+        return index
+    index = build_index(store, aspi_datasets=aspi_datasets, today=today)
+    if save:
+        with contextlib.suppress(OSError):  # a read-only folder: the next command builds it again
+            save_index(path, key, index)
+    return index
+
+
+def entity_index(store: Store, entity_id: str, weights: Weights, *, max_hops: int) -> GraphIndex:
+    """The index to answer for one entity: the embedded store's whole-store index (saved
+    beside it, so loaded in a fraction of a second while the store is unchanged), or, in
+    a server store, the neighbourhood the entity can inherit from, read link by link."""
+    if isinstance(store, EmbeddedStore):
+        return current_index(store, aspi_datasets=weights.aspi_datasets)
+    return build_local_index(store, [entity_id], weights, max_hops=max_hops)
+
+
+def key_is_usable(key: str) -> bool:
+    """False for a store without an id (nothing would tell two such stores apart)."""
+    return bool(orjson.loads(key)[2])
+
+
+def save_index(path: Path, key: str, index: GraphIndex) -> None:
+    """Write ``index`` under ``key`` to ``path`` atomically (a temporary file, then a rename)."""
+    head = {"key": key, "ids": index.ids, "n_nodes": index.n_nodes, "categories": index.categories,
+            "scope": index.scope, "cut": index.cut, "notes": index.notes}
+    arrays = {name: getattr(index, name) for name in _ARRAYS}
+    handle, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            np.savez(out, key=np.frombuffer(key.encode(), dtype=np.uint8),
+                     head=np.frombuffer(orjson.dumps(head), dtype=np.uint8), **arrays)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def load_index(path: Path, key: str) -> GraphIndex | None:
+    """The index saved at ``path`` if it was saved under ``key``; None when absent, stale or unreadable."""
+    try:
+        with np.load(path, allow_pickle=False) as saved:
+            if saved["key"].tobytes().decode() != key:
+                return None
+            head = orjson.loads(saved["head"].tobytes())
+            if head.get("key") != key:
+                return None
+            arrays = {name: saved[name] for name in _ARRAYS}
+    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):
+        return None  # absent, half-written by a crashed process, or not ours: rebuild
+    ids: list[str] = head["ids"]
+    return GraphIndex(ids=ids, pos={entity_id: i for i, entity_id in enumerate(ids)}, n_nodes=int(head["n_nodes"]),
+                      categories=list(head["categories"]), scope=str(head["scope"]), cut=bool(head["cut"]),
+                      notes=list(head["notes"]), **arrays)
