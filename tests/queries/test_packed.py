@@ -118,6 +118,7 @@ def test_a_store_of_schema_1_is_migrated_in_place(tmp_path: Path) -> None:
     store.close()
     with sqlite3.connect(path) as db:  # back to the layout of schema 1
         db.execute("DROP INDEX links_edges")
+        db.execute("DROP INDEX entities_flagged")
         db.execute("DROP TABLE id_numbers")
         db.execute("ALTER TABLE links DROP COLUMN sno")
         db.execute("ALTER TABLE links DROP COLUMN tno")
@@ -184,4 +185,25 @@ def test_aspi_categories_and_unlinked_flagged_entities_are_numbered_alike(tmp_pa
         [], dataset="aspi", replace=False)
     index = build_index(store, today=TODAY)
     assert_same(index, from_rows(store))
+    store.close()
+
+
+def test_the_parallel_read_equals_the_single_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from trgraph.store import embedded_bulk
+
+    store = random_store(tmp_path / "s.db", [f"t:{i}" for i in range(80)], 900, seed=9)
+    kinds = [k.value for k in LinkKind]
+    single = store.numbered_links(kinds, TODAY, parts=1)
+    assert single is not None and single.rows == store.stats()["links"]
+    for parts in (2, 3, 5):
+        assert store.numbered_links(kinds, TODAY, parts=parts) == single
+    calls = iter(range(1000))  # the connections disagree on the generation twice: read again
+
+    def shifting(db: object) -> tuple[str, int]:
+        n = next(calls)
+        return ("s", n if n < 6 else 0)
+
+    monkeypatch.setattr(embedded_bulk, "read_generation", shifting)
+    assert store.numbered_links(kinds, TODAY, parts=2) == single
+    assert next(calls) == 9  # 3 connections × 3 attempts
     store.close()

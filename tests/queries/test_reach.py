@@ -9,8 +9,8 @@ from hypothesis import strategies as st
 
 from trgraph.model import LinkKind
 from trgraph.queries.index import GraphIndex, index_from_rows
-from trgraph.queries.paths import enumerate_paths
-from trgraph.queries.reach import bulk_reach, reach_pairs
+from trgraph.queries.paths import enumerate_paths, reach_of
+from trgraph.queries.reach import bulk_reach, neighbourhood, reach_pairs
 from trgraph.queries.weights import CHANNELS, Weights
 
 W = Weights()
@@ -157,3 +157,31 @@ def test_adding_a_sanctioned_owner_never_lowers_a_value(
         new = after.of(ix_after.node(entity))[0]
         assert np.all(new >= old - 1e-7), entity
     assert after.of(ix_after.node(subject))[0][SANCTION] > 0
+
+
+@settings(max_examples=200, deadline=None)
+@given(graphs(), st.integers(0, 4), st.sampled_from([Weights(), Weights(hub_min_in_degree=1),
+                                                      Weights(hub_min_in_degree=1, hub_factor=0.5)]))
+def test_a_search_within_the_neighbourhood_answers_exactly_for_its_centre(
+    graph: tuple[list[tuple[str, str, str]], dict[str, str], frozenset[int]], hops: int, weights: Weights
+) -> None:
+    rows, flags, ended = graph
+    ix = build(rows, flags, ended=ended)
+    whole = bulk_reach(ix, weights, max_hops=hops)
+    for entity in ix.ids:
+        node = ix.node(entity)
+        assert node is not None
+        within = neighbourhood(ix, node, hops)
+        assert within[node] and within.sum() <= ix.n_nodes
+        local = reach_of(ix, weights, entity, hops)
+        assert np.allclose(local.of(node)[0], whole.of(node)[0]) and local.of(node)[1] == whole.of(node)[1]
+        want = enumerate_paths(ix, weights, whole, entity, limit=10**6, cap=10**6)[0]
+        got = enumerate_paths(ix, weights, local, entity, limit=10**6, cap=10**6)[0]
+        assert sorted((p.edges, round(p.score, 6)) for p in got) == sorted((p.edges, round(p.score, 6)) for p in want)
+
+
+def test_a_neighbourhood_follows_the_inheritance_direction_and_counts_only_hops() -> None:
+    ix = build([("a", "b", "part_of"), ("b", "c", "owned_by"), ("c", "d", "part_of"), ("b", "x", "possibly_same_as"),
+                ("x", "y", "part_of"), ("z", "a", "part_of")], {"d": "sanction"})
+    within = neighbourhood(ix, int(ix.node("a") or 0), 2)
+    assert sorted(e for e in ix.ids if within[ix.node(e) or 0]) == ["a", "b", "c", "x", "y"]

@@ -23,7 +23,7 @@ import datetime as dt
 import gc
 import itertools
 import zlib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -72,6 +72,38 @@ def bits_to_flags(bits: int) -> list[str]:
     return [f.value for i, f in enumerate(FLAGS) if bits >> i & 1]
 
 
+class LazyPositions(Mapping[str, int]):
+    """Entity id → number for ``ids``, without hashing a million ids up front.
+
+    A loaded index is often asked about a handful of entities (one partner's paths): those
+    are found by scanning the list; only after :data:`SCANS` look-ups is the table built.
+    """
+
+    SCANS = 32
+
+    def __init__(self, ids: list[str]) -> None:
+        self._ids = ids
+        self._table: dict[str, int] | None = None
+        self._scans = 0
+
+    def __getitem__(self, key: str) -> int:
+        if self._table is None and self._scans < self.SCANS:
+            self._scans += 1
+            try:
+                return self._ids.index(key)
+            except ValueError:
+                raise KeyError(key) from None
+        if self._table is None:
+            self._table = dict(zip(self._ids, range(len(self._ids)), strict=True))
+        return self._table[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._ids)
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+
 @dataclass(slots=True, eq=False)
 class GraphIndex:
     """Inheritance edges over ``same_as`` clusters, in CSR arrays (see the module docstring).
@@ -83,7 +115,7 @@ class GraphIndex:
     """
 
     ids: list[str]
-    pos: dict[str, int]
+    pos: Mapping[str, int]
     node_of: NDArray[np.int32]
     n_nodes: int
     member_ptr: NDArray[np.int64]
@@ -165,12 +197,14 @@ class GraphIndex:
         collab = self.kind == KIND_CODE[LinkKind.COLLABORATES_WITH.value]
         return sorted({self.ids[int(i)] for i in np.unique(self.esrc[collab & ~self.reverse])})
 
-    def edge_weights(self, weights: Weights) -> NDArray[np.float32]:
-        """Per edge: link weight × ended factor × hop decay (decay only on hops)."""
+    def edge_weights(self, weights: Weights, edges: NDArray[np.int64] | None = None) -> NDArray[np.float32]:
+        """Per edge (of ``edges``, or all): link weight × ended factor × hop decay (decay only on hops)."""
         table = np.array([weights.link_weight(k) for k in KINDS], dtype=np.float32)
-        w = table[self.kind]
-        w = np.where(self.ended, w * np.float32(weights.ended_factor), w)
-        return np.where(self.mode == MODE_ZERO, w, w * np.float32(weights.hop_decay)).astype(np.float32)
+        kind, ended, mode = (self.kind, self.ended, self.mode) if edges is None else \
+            (self.kind[edges], self.ended[edges], self.mode[edges])
+        w = table[kind]
+        w = np.where(ended, w * np.float32(weights.ended_factor), w)
+        return np.where(mode == MODE_ZERO, w, w * np.float32(weights.hop_decay)).astype(np.float32)
 
     def hubs(self, weights: Weights) -> NDArray[np.bool_]:
         """Nodes with more inheritors than the configured hub threshold."""
@@ -297,7 +331,7 @@ def finish_index(
     kind = np.concatenate(kind_parts) if kind_parts else np.zeros(0, dtype=np.int8)
     ended = np.concatenate(ended_parts) if ended_parts else np.zeros(0, dtype=bool)
     if pos is None:
-        pos = {entity_id: i for i, entity_id in enumerate(ids)}
+        pos = dict(zip(ids, range(len(ids)), strict=True))
     degree_override = None
     if in_degree is not None:
         degree_override = np.zeros(len(ids), dtype=np.int64)

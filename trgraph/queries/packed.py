@@ -15,7 +15,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from trgraph.queries.index import GraphIndex, finish_index, flag_bits
-from trgraph.store.embedded import NumberedLinks
+from trgraph.store.embedded_bulk import NumberedLinks
 
 _WIDTH = 8  # hex digits per number, as the store writes them
 
@@ -60,7 +60,7 @@ def index_from_numbered(
         used[tgt] = True
     renumber = np.cumsum(used, dtype=np.int64) - 1
     ids = [links.ids[i] for i in np.flatnonzero(used).tolist()]
-    pos = {entity_id: i for i, entity_id in enumerate(ids)}
+    pos = dict(zip(ids, range(len(ids)), strict=True))
     flag_pairs = [(i, flag_bits(f.split(","))) for i, f in flagged]
     aspi_pairs = list(aspi)
     extra = np.empty(len(flag_pairs) + len(aspi_pairs), dtype=np.int64)

@@ -29,7 +29,7 @@ from numpy.typing import NDArray
 from trgraph.errors import TrgraphError
 from trgraph.model import LINK_SPECS, Entity, JsonDict, Link, LinkKind
 from trgraph.queries.index import KINDS, MODE_ADJ, MODE_ZERO, GraphIndex
-from trgraph.queries.reach import Reach, bulk_reach
+from trgraph.queries.reach import Reach, bulk_reach, neighbourhood
 from trgraph.queries.snapshot import entity_index
 from trgraph.queries.weights import Weights
 from trgraph.store import Store
@@ -207,7 +207,7 @@ def find_paths(
         index = entity_index(store, entity.id, weights, max_hops=max_hops)
         reach = None
     if reach is None or reach.max_hops != max_hops:
-        reach = bulk_reach(index, weights, max_hops=max_hops)
+        reach = reach_of(index, weights, entity.id, max_hops)
     raw, cut, exhausted = enumerate_paths(index, weights, reach, entity.id, limit=limit, cap=cap)
     ranked = rank_paths(raw, index, reach, limit)
     shown = describe_paths(store, index, weights, entity.id, ranked)
@@ -219,6 +219,15 @@ def find_paths(
     elif not exhausted:
         notes.append(f"the best {len(shown)} paths are shown; weaker paths exist and were not enumerated")
     return PathSearch(entity, shown, len(raw), cut or index.cut, max_hops, entities, notes, exhausted)
+
+
+def reach_of(index: GraphIndex, weights: Weights, entity_id: str, max_hops: int) -> Reach:
+    """What one entity can reach: :func:`bulk_reach` within its neighbourhood only (exact for it,
+    and a fraction of a whole-store search)."""
+    node = index.node(entity_id)
+    stop = index.hubs(weights) if weights.hub_factor == 0 else None
+    within = np.zeros(index.n_nodes, dtype=bool) if node is None else neighbourhood(index, node, max_hops, stop=stop)
+    return bulk_reach(index, weights, max_hops=max_hops, within=within)
 
 
 def enumerate_paths(
@@ -250,7 +259,8 @@ class _State:
 class _BestFirst:
     def __init__(self, index: GraphIndex, weights: Weights, reach: Reach, source: int) -> None:
         self.index = index
-        self.w = index.edge_weights(weights)
+        self.weights = weights
+        self.kind_w = np.array([weights.link_weight(k) for k in KINDS], dtype=np.float32)
         self.hub = index.hubs(weights)
         self.hub_factor = weights.hub_factor
         self.base = reach.base
@@ -262,6 +272,14 @@ class _BestFirst:
         self.wanted = {int(c) for c in np.flatnonzero(reach.values[source] > 0)}
         self.states: list[_State] = []
         self.heap: list[tuple[float, int, bool, int, float]] = []
+
+    def _weight(self, edge: int) -> float:
+        w = self.kind_w[int(self.index.kind[edge])]  # float32 steps, exactly as in edge_weights
+        if self.index.ended[edge]:
+            w = np.float32(w * np.float32(self.weights.ended_factor))
+        if self.index.mode[edge] != MODE_ZERO:
+            w = np.float32(w * np.float32(self.weights.hop_decay))
+        return float(w)
 
     def _push(self, state: _State, value: float, complete: bool) -> None:
         self.states.append(state)
@@ -327,11 +345,11 @@ class _BestFirst:
                 continue
             if mode == MODE_ADJ:
                 if self.target_w[nxt] > 0:
-                    self._push(_State(nxt, sid, e, nh), value * float(self.w[e]), True)
+                    self._push(_State(nxt, sid, e, nh), value * self._weight(e), True)
                 continue
             if int(self.level[nxt]) > self.max_hops - nh:
                 continue
-            self._push(_State(nxt, sid, e, nh), value * float(self.w[e]), False)
+            self._push(_State(nxt, sid, e, nh), value * self._weight(e), False)
 
 
 def rank_paths(raw: Sequence[RawPath], index: GraphIndex, reach: Reach, limit: int) -> list[RawPath]:
@@ -369,8 +387,9 @@ def describe_paths(
     trees = _IdentityTrees(index)
     ent_w = index.entity_weight(weights)
     out: list[GraphPath] = []
-    for path in raw:
-        start = index.pos[source_id]
+    paths = list(raw)
+    start = index.pos[source_id] if paths else -1
+    for path in paths:
         nodes: list[int] = [start]
         steps: list[PathStep] = []
         current = start

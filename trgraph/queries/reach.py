@@ -64,11 +64,15 @@ def edge_sources(index: GraphIndex) -> NDArray[np.int32]:
     return np.repeat(np.arange(index.n_nodes, dtype=np.int32), np.diff(index.ptr))
 
 
-def bulk_reach(index: GraphIndex, weights: Weights, *, max_hops: int = 4) -> Reach:
+def bulk_reach(index: GraphIndex, weights: Weights, *, max_hops: int = 4,
+               within: NDArray[np.bool_] | None = None) -> Reach:
     """Best contribution per channel for every node within ``max_hops`` (see the module docstring).
 
     Frontier-based: at each level only edges into nodes whose value changed at the level
-    before are relaxed, and updates are applied to the rows they touch.
+    before are relaxed, and updates are applied to the rows they touch. With ``within``
+    (a node mask, e.g. :func:`neighbourhood`), only edges between those nodes are used:
+    exact for every path that stays inside, which for a neighbourhood is every path its
+    centre can take.
     """
     if max_hops < 0:
         raise ValueError("max_hops must be >= 0")
@@ -78,16 +82,26 @@ def bulk_reach(index: GraphIndex, weights: Weights, *, max_hops: int = 4) -> Rea
     level = np.full(index.n_nodes, UNREACHED, dtype=np.int8)
     if channels.size == 0 or index.n_nodes == 0:
         return Reach(values, level, base, max_hops)
-    w = index.edge_weights(weights)
     edge_src = edge_sources(index)
-    hop = _Edges.select(edge_src, index, w, index.mode == MODE_HOP)
-    zero = _Edges.select(edge_src, index, w, index.mode == MODE_ZERO)
-    adj = _Edges.select(edge_src, index, w, index.mode == MODE_ADJ)
+    if within is None:
+        w = index.edge_weights(weights)
+        hop = _Edges.select(edge_src, index, w, index.mode == MODE_HOP)
+        zero = _Edges.select(edge_src, index, w, index.mode == MODE_ZERO)
+        adj = _Edges.select(edge_src, index, w, index.mode == MODE_ADJ)
+    else:  # only the edges inside: a neighbourhood is a small part of a large store
+        inside = np.flatnonzero(within[edge_src] & within[index.dst])
+        w = np.zeros(index.n_edges, dtype=np.float32)
+        w[inside] = index.edge_weights(weights, inside)
+        mode = index.mode[inside]
+        hop, zero, adj = (_Edges(edge_src[inside[mode == m]], index.dst[inside[mode == m]], w[inside[mode == m]])
+                          for m in (MODE_HOP, MODE_ZERO, MODE_ADJ))
     rule = _HubRule(index.hubs(weights), weights.hub_factor)
     own = np.ascontiguousarray(base[:, channels])
     cur = own.copy()
     n = index.n_nodes
     frontier = own.max(axis=1) > 0
+    if within is not None:
+        frontier &= within
     frontier |= _close_zero(cur, own, zero, rule, frontier)
     level[frontier] = 0
     for k in range(1, max_hops + 1):
@@ -104,6 +118,52 @@ def bulk_reach(index: GraphIndex, weights: Weights, *, max_hops: int = 4) -> Rea
         frontier = changed
     values[:, channels] = cur
     return Reach(values, level, base, max_hops)
+
+
+def neighbourhood(index: GraphIndex, node: int, max_hops: int, *, stop: NDArray[np.bool_] | None = None
+                  ) -> NDArray[np.bool_]:
+    """The nodes ``node`` can inherit from within ``max_hops`` (zero-hop edges free, adjacency
+    edges only as a last step, nothing beyond a ``stop`` node other than ``node`` itself:
+    the hubs, when they pass nothing on): every node a search from it can use, so
+    :func:`bulk_reach` ``within`` them answers for it exactly."""
+    seen = np.zeros(index.n_nodes, dtype=bool)
+    far = np.zeros(index.n_nodes, dtype=bool)
+    seen[node] = True
+    frontier = np.array([node], dtype=np.int64)
+
+    def onward(nodes: NDArray[np.int64]) -> NDArray[np.int64]:
+        return nodes if stop is None else nodes[~stop[nodes] | (nodes == node)]
+
+    for k in range(max_hops + 1):
+        grown = frontier
+        for _ in range(_ZERO_ROUNDS):
+            grown = _unseen_targets(index, onward(grown), seen, MODE_ZERO)
+            if grown.size == 0:
+                break
+            frontier = np.concatenate([frontier, grown])
+        if k == max_hops:
+            break
+        frontier = onward(frontier)
+        _unseen_targets(index, frontier, far, MODE_ADJ)  # far ends count, and go no further
+        frontier = _unseen_targets(index, frontier, seen, MODE_HOP)
+        if frontier.size == 0:
+            break
+    return seen | far
+
+
+def _unseen_targets(index: GraphIndex, nodes: NDArray[np.int64], seen: NDArray[np.bool_], mode: int
+                    ) -> NDArray[np.int64]:
+    """Targets of the ``mode`` edges out of ``nodes`` not seen yet; marks them seen."""
+    lo, hi = index.ptr[nodes], index.ptr[nodes + 1]
+    counts = hi - lo
+    total = int(counts.sum())
+    if total == 0:
+        return np.zeros(0, dtype=np.int64)
+    edge = np.repeat(lo - np.cumsum(counts) + counts, counts) + np.arange(total)
+    dst = index.dst[edge[index.mode[edge] == mode]]
+    dst = np.unique(dst[~seen[dst]]).astype(np.int64)
+    seen[dst] = True
+    return dst
 
 
 @dataclass(frozen=True, slots=True)

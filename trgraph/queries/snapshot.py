@@ -7,36 +7,40 @@ used when its key matches exactly: the store's random id and write generation (e
 committed write increments it, see :mod:`trgraph.store.embedded_schema`), the day
 (ended links are judged against it), the ASPI datasets and the index format. Anything
 else (another store, one more ingest, screen or decision, the next day, a newer
-trgraph) rebuilds it. The file is a plain ``.npz`` (no pickles), replaced atomically,
-and safe to delete at any time.
+trgraph) rebuilds it. The file holds a JSON header and raw arrays (no pickles), is
+replaced atomically, mapped rather than read, and safe to delete at any time.
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import mmap
 import os
+import struct
 import tempfile
-import zipfile
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import orjson
 
 from trgraph import __version__
-from trgraph.queries.index import GraphIndex, build_index, build_local_index
+from trgraph.queries.index import GraphIndex, LazyPositions, build_index, build_local_index
 from trgraph.queries.weights import Weights
 from trgraph.store import EmbeddedStore, Store
 
-FORMAT = "trgraph-index-1"
+FORMAT = "trgraph-index-2"
+MAGIC = b"TRGIDX2\n"
+_ALIGN = 64
 _ARRAYS = ("node_of", "member_ptr", "member_ent", "ptr", "dst", "kind", "mode", "ended", "esrc", "edst", "reverse",
            "in_degree", "ent_flags", "ent_aspi", "same_src", "same_dst")
 
 
 def snapshot_path(store: EmbeddedStore) -> Path:
     """Where the saved index of ``store`` lives: beside it, named after it."""
-    return store.path.with_name(store.path.name + ".index.npz")
+    return store.path.with_name(store.path.name + ".index")
 
 
 def snapshot_key(store: EmbeddedStore, aspi_datasets: Sequence[str], today: str) -> str:
@@ -81,15 +85,33 @@ def key_is_usable(key: str) -> bool:
 
 
 def save_index(path: Path, key: str, index: GraphIndex) -> None:
-    """Write ``index`` under ``key`` to ``path`` atomically (a temporary file, then a rename)."""
-    head = {"key": key, "ids": index.ids, "n_nodes": index.n_nodes, "categories": index.categories,
-            "scope": index.scope, "cut": index.cut, "notes": index.notes}
-    arrays = {name: getattr(index, name) for name in _ARRAYS}
+    """Write ``index`` under ``key`` to ``path`` atomically (a temporary file, then a rename).
+
+    Layout: :data:`MAGIC`, the header's length (8 bytes, little-endian), the header (JSON:
+    the key, the small fields, where each array and the ids sit), then the arrays, each
+    at a 64-byte boundary, and the ids as a JSON list.
+    """
+    blobs: list[tuple[str, bytes, str, list[int]]] = [
+        (name, np.ascontiguousarray(arr).tobytes(), arr.dtype.str, list(arr.shape))
+        for name in _ARRAYS for arr in [getattr(index, name)]
+    ]
+    blobs.append(("ids", orjson.dumps(index.ids), "", []))
+    places: dict[str, list[Any]] = {}
+    offset = 0
+    for name, data, dtype, shape in blobs:
+        offset = -(-offset // _ALIGN) * _ALIGN
+        places[name] = [offset, len(data), dtype, shape]
+        offset += len(data)
+    head = orjson.dumps({"key": key, "n_nodes": index.n_nodes, "categories": index.categories, "scope": index.scope,
+                         "cut": index.cut, "notes": index.notes, "places": places})
+    start = -(-(len(MAGIC) + 8 + len(head)) // _ALIGN) * _ALIGN
     handle, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(handle, "wb") as out:
-            np.savez(out, key=np.frombuffer(key.encode(), dtype=np.uint8),
-                     head=np.frombuffer(orjson.dumps(head), dtype=np.uint8), **arrays)
+            out.write(MAGIC + struct.pack("<Q", len(head)) + head)
+            for name, data, _, _ in blobs:
+                out.seek(start + places[name][0])
+                out.write(data)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -97,18 +119,32 @@ def save_index(path: Path, key: str, index: GraphIndex) -> None:
 
 
 def load_index(path: Path, key: str) -> GraphIndex | None:
-    """The index saved at ``path`` if it was saved under ``key``; None when absent, stale or unreadable."""
+    """The index saved at ``path`` if it was saved under ``key``; None when absent, stale or unreadable.
+
+    The arrays are mapped, not read: a question about one entity touches only the pages it needs.
+    """
     try:
-        with np.load(path, allow_pickle=False) as saved:
-            if saved["key"].tobytes().decode() != key:
+        with path.open("rb") as f:
+            if f.read(len(MAGIC)) != MAGIC:
                 return None
-            head = orjson.loads(saved["head"].tobytes())
-            if head.get("key") != key:
+            (size,) = struct.unpack("<Q", f.read(8))
+            head = orjson.loads(f.read(size))
+            if not isinstance(head, dict) or head.get("key") != key:
                 return None
-            arrays = {name: saved[name] for name in _ARRAYS}
-    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):
+            start = -(-(len(MAGIC) + 8 + size) // _ALIGN) * _ALIGN
+            mapped = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_COPY)
+        places = head["places"]
+        arrays = {}
+        for name in _ARRAYS:
+            offset, length, dtype, shape = places[name]
+            arrays[name] = np.frombuffer(mapped, dtype=np.dtype(dtype), count=length // np.dtype(dtype).itemsize,
+                                         offset=start + offset).reshape(shape)
+        offset, length, _, _ = places["ids"]
+        ids = orjson.loads(mapped[start + offset : start + offset + length])
+    except (OSError, ValueError, KeyError, TypeError, struct.error):
         return None  # absent, half-written by a crashed process, or not ours: rebuild
-    ids: list[str] = head["ids"]
-    return GraphIndex(ids=ids, pos={entity_id: i for i, entity_id in enumerate(ids)}, n_nodes=int(head["n_nodes"]),
+    if not isinstance(ids, list):
+        return None
+    return GraphIndex(ids=ids, pos=LazyPositions(ids), n_nodes=int(head["n_nodes"]),
                       categories=list(head["categories"]), scope=str(head["scope"]), cut=bool(head["cut"]),
                       notes=list(head["notes"]), **arrays)

@@ -28,7 +28,7 @@ from numpy.typing import NDArray
 
 from trgraph.model import Entity, Flag, JsonDict, Link, Tier
 from trgraph.queries.index import GraphIndex, build_index
-from trgraph.queries.paths import PathSearch, find_paths
+from trgraph.queries.paths import PathSearch, find_paths, reach_of
 from trgraph.queries.reach import Reach, bulk_reach
 from trgraph.queries.snapshot import current_index, entity_index
 from trgraph.queries.source import CurrentFacts, Facts
@@ -219,7 +219,7 @@ def score_partner(store: Store, entity: Entity, config: RiskConfig, *, with_path
     """One entity's risk, from :func:`trgraph.queries.snapshot.entity_index` (fast in any store)."""
     hops = config.max_hops if max_hops is None else max_hops
     index = entity_index(store, entity.id, config.weights, max_hops=hops)
-    reach = bulk_reach(index, config.weights, max_hops=hops)
+    reach = reach_of(index, config.weights, entity.id, hops)
     agreements = [lk for lk in store.links_of(entity.id, "in") if lk.kind.value == "collaborates_with"]
     values, min_hops = reach.of(index.node(entity.id))
     risk = judge(entity, values, min_hops, agreements, config)

@@ -12,7 +12,6 @@ from __future__ import annotations
 import sqlite3
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -31,28 +30,11 @@ from trgraph.model import (
     Run,
 )
 from trgraph.store.base import Direction, Edge, Store, Writer
+from trgraph.store.embedded_bulk import NumberedLinks, read_numbered
 from trgraph.store.embedded_schema import SCHEMA_VERSION, bump_generation, ensure_schema, read_generation, run_script
 from trgraph.store.embedded_writer import STAGE, SqliteWriter, name_key, now_iso
 
 _LOCK_WAIT_S = 30.0
-
-@dataclass(frozen=True, slots=True)
-class NumberedLinks:
-    """Every current link from :meth:`EmbeddedStore.numbered_links`, each column packed in one string.
-
-    ``ids[n]`` is the id numbered ``n`` (``ids[0]`` is unused); ``sources``/``targets``
-    hold each link's end numbers as 8 hex digits; ``kinds`` one byte per link
-    (``65 + i`` for the i-th kind asked for, 64 for any other); ``ended`` ``1`` where the
-    link's end date is before the day asked for, else ``0``.
-    """
-
-    rows: int
-    ids: list[str]
-    sources: bytes
-    targets: bytes
-    kinds: bytes
-    ended: bytes
-
 
 class EmbeddedStore(Store):
     """A store in one SQLite file (created on first use)."""
@@ -213,42 +195,14 @@ class EmbeddedStore(Store):
         committed since, which together name the store's current state."""
         return read_generation(self._db)
 
-    def numbered_links(self, kinds: Sequence[str], today: str) -> NumberedLinks | None:
+    def numbered_links(self, kinds: Sequence[str], today: str, *, parts: int = 2) -> NumberedLinks | None:
         """Every current link, packed: the fastest way to read millions of links into arrays.
 
-        One scan of the small ``links_edges`` index: SQLite writes each column into one
-        string (fixed-width numbers, one byte per kind and per end flag), so Python handles a
-        handful of objects, not four per link. Ids and links are read in one transaction.
-        None when the numbers are too sparse or too large to pack (read :meth:`edge_rows`).
+        Read from the small ``links_edges`` index in ``parts`` ranges at once, with the ids
+        (see :mod:`trgraph.store.embedded_bulk`), as one consistent state. None when the
+        numbers are too sparse or too large to pack (read :meth:`edge_rows` instead).
         """
-        if len(kinds) > 60:
-            raise ValueError("numbered_links codes at most 60 kinds")
-        case = " ".join(f"WHEN '{k}' THEN '{chr(65 + i)}'" for i, k in enumerate(kinds))
-        sql = (
-            "SELECT count(*), CAST(group_concat(printf('%08x', sno), '') AS BLOB),"
-            " CAST(group_concat(printf('%08x', tno), '') AS BLOB),"
-            f" CAST(group_concat(CASE kind {case} ELSE '@' END, '') AS BLOB),"
-            " CAST(group_concat(CASE WHEN end_date < ?1 THEN '1' ELSE '0' END, '') AS BLOB)"
-            " FROM links INDEXED BY links_edges WHERE removed_run IS NULL"
-        )
-        own = not self._db.in_transaction
-        if own:
-            self._db.execute("BEGIN")
-        try:
-            count, top = self._db.execute("SELECT count(*), max(no) FROM id_numbers").fetchone()
-            if (top or 0) >= min(1 << 32, 2 * count + 1024):
-                return None
-            if count == (top or 0):  # numbered 1..n, as SQLite does when rows are never deleted
-                ids = ["", *(r[0] for r in self._db.execute("SELECT id FROM id_numbers ORDER BY no"))]
-            else:
-                ids = [""] * ((top or 0) + 1)
-                for no, entity_id in self._db.execute("SELECT no, id FROM id_numbers"):
-                    ids[no] = entity_id
-            rows, sources, targets, codes, ended = self._db.execute(sql, (today,)).fetchone()
-        finally:
-            if own and self._db.in_transaction:
-                self._db.execute("COMMIT")
-        return NumberedLinks(rows, ids, sources or b"", targets or b"", codes or b"", ended or b"")
+        return read_numbered(self.path, self._db, kinds, today, parts=parts)
 
     def link_rows_of(self, entity_ids: Iterable[str]) -> dict[str, list[tuple[str, str, str, str, str | None]]]:
         """Raw ``(id, source, target, kind, end_date)`` of the current links of each entity (either
@@ -272,7 +226,9 @@ class EmbeddedStore(Store):
 
     def flag_rows(self) -> Iterator[tuple[str, str]]:
         """Raw ``(id, comma-separated flags)`` of every current flagged entity."""
-        yield from self._db.execute("SELECT id, flags FROM entities WHERE removed_run IS NULL AND flags != ''")
+        yield from self._db.execute(
+            "SELECT id, flags FROM entities INDEXED BY entities_flagged WHERE removed_run IS NULL AND flags != ''"
+        )
 
     def links_of(self, entity_id: str, direction: Direction = "both") -> list[Link]:
         """See :meth:`Store.links_of`."""

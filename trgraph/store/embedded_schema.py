@@ -3,9 +3,9 @@
 Besides the facts (entities, links, their aliases), the ledger (runs, changes,
 decisions) and ``meta``, the store numbers every id that ends a link (``id_numbers``)
 and keeps both numbers on the link (``sno``/``tno``), under a small covering index of
-the current links (``links_edges``). That lets the whole graph be read as a few
-strings of fixed-width numbers instead of millions of id strings to hash and number
-(see :meth:`trgraph.store.EmbeddedStore.numbered_links`).
+the current links (``links_edges``; flagged entities have one too, ``entities_flagged``).
+That lets the whole graph be read as a few strings of fixed-width numbers instead of
+millions of id strings to hash and number (see :mod:`trgraph.store.embedded_bulk`).
 
 ``meta`` holds the schema version, a random ``store_id`` and a ``generation`` that every
 write transaction increments (see :func:`bump_generation`): together they say whether
@@ -27,6 +27,7 @@ CREATE TABLE IF NOT EXISTS entities(
     first_run INTEGER NOT NULL, last_run INTEGER NOT NULL, removed_run INTEGER);
 CREATE INDEX IF NOT EXISTS entities_scope ON entities(scope);
 CREATE INDEX IF NOT EXISTS entities_name_key ON entities(name_key);
+CREATE INDEX IF NOT EXISTS entities_flagged ON entities(id, flags) WHERE removed_run IS NULL AND flags != '';
 CREATE TABLE IF NOT EXISTS aliases(key TEXT NOT NULL, entity_id TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS aliases_key ON aliases(key);
 CREATE INDEX IF NOT EXISTS aliases_entity ON aliases(entity_id);
@@ -65,6 +66,7 @@ INSERT OR IGNORE INTO id_numbers(id) SELECT target FROM links ORDER BY rowid;
 UPDATE links SET sno = (SELECT no FROM id_numbers WHERE id = links.source),
     tno = (SELECT no FROM id_numbers WHERE id = links.target);
 CREATE INDEX links_edges ON links(sno, tno, kind, end_date) WHERE removed_run IS NULL;
+CREATE INDEX entities_flagged ON entities(id, flags) WHERE removed_run IS NULL AND flags != '';
 """
 MIGRATIONS = {"1": ("2", _TO_2)}
 
