@@ -79,7 +79,7 @@ class LazyPositions(Mapping[str, int]):
     are found by scanning the list; only after :data:`SCANS` look-ups is the table built.
     """
 
-    SCANS = 32
+    SCANS = 8
 
     def __init__(self, ids: list[str]) -> None:
         self._ids = ids
