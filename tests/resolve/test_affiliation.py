@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from trgraph.resolve.affiliation import affiliation_queries
+from trgraph.model import Entity, EntityKind, Provenance
+from trgraph.resolve.affiliation import affiliation_queries, match_affiliation
+from trgraph.resolve.index import CandidateIndex
 
 
 def searched(text: str) -> list[str]:
@@ -48,3 +50,32 @@ def test_dashes_and_slashes_separate_bodies_of_two_words_or_more() -> None:
 def test_a_campus_at_a_place_is_searched_whole() -> None:
     names = searched("Department of Biology, University of North Carolina at Chapel Hill")
     assert "University of North Carolina at Chapel Hill" in names and "Chapel Hill" not in names
+
+
+def ror(key: str, name: str, *types: str, country: str = "FR") -> Entity:
+    return Entity(f"ror:{key}", EntityKind.ORGANISATION, name, Provenance("ror", key, "test"), country=country,
+                  attrs={"types": list(types)})
+
+
+PLACES = [
+    ror("u1", "Université de Montpellier", "education", "funder"),
+    ror("f1", "Institut de Génomique Fonctionnelle", "facility"),
+    ror("p1", "Institut Pasteur", "nonprofit", "funder"),
+    ror("p2", "Instituto Pasteur", "nonprofit", "funder", country="BR"),
+    *[ror(f"x{i}", f"Université de {c}", "education") for i, c in enumerate(["Lyon", "Nantes", "Rennes", "Lille"])],
+]
+
+
+def test_an_institution_in_its_own_right_wins_over_a_facility_named_alike() -> None:
+    index = CandidateIndex(PLACES)
+    hit = match_affiliation(index, "Institut de Génomique Fonctionnelle, Université de Montpellier")
+    assert hit is not None and hit.entity.id == "ror:u1"
+    hit = match_affiliation(index, "Université de Montpellier, Institut de Génomique Fonctionnelle")
+    assert hit is not None and hit.entity.id == "ror:u1" and hit.features["institution_standing"] == 2.0
+
+
+def test_among_names_alike_the_one_spelt_as_written_wins() -> None:
+    hit = match_affiliation(CandidateIndex(PLACES), "Department of Cell Biology, Institut Pasteur")
+    assert hit is not None and hit.entity.id == "ror:p1"
+    hit = match_affiliation(CandidateIndex(PLACES), "Department of Cell Biology, Instituto Pasteur")
+    assert hit is not None and hit.entity.id == "ror:p2"

@@ -11,14 +11,17 @@ follows its university ("Johns Hopkins University School of Medicine"). A
 part that is a country becomes the country hint; bare numbers (postcodes, footnote
 marks) are dropped. Affiliations run from the smallest unit to the institution
 ("Roslin Institute, University of Edinburgh"), so among the hits that score within
-``NEAR`` of the best, the one named furthest right wins.
+``NEAR`` of the best, an institution in its own right (:data:`STANDING`) wins over a
+facility, hospital or company, and then the one named furthest right.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from itertools import pairwise
 
+from trgraph.model import Entity
 from trgraph.resolve.index import CandidateIndex, Hit, Query
 from trgraph.resolve.normalise import country_code, tokenize
 from trgraph.resolve.score import TYPE_WORDS
@@ -49,6 +52,8 @@ _SUBUNIT_RE = re.compile(
 _STATE_RE = re.compile(r"^[A-Z]{2}$")
 SLACK = 0.3
 NEAR = 0.05
+#: Registry types of an institution in its own right (ROR's vocabulary).
+STANDING = frozenset({"education", "government", "funder"})
 
 
 def affiliation_queries(text: str, key: str = "affiliation") -> list[Query]:
@@ -165,4 +170,17 @@ def _choose(hits: list[tuple[int, Hit]]) -> Hit | None:
         return None
     top = max(h.score for _, h in hits)
     near = [(pos, h) for pos, h in hits if h.score >= top - NEAR]
-    return max(near, key=lambda ph: (ph[0], ph[1].score, ph[1].exact))[1]
+    by_place = max(near, key=lambda ph: (ph[0], ph[1].score, ph[1].exact))[1]
+    chosen = max(near, key=lambda ph: (_standing(ph[1].entity), ph[0], ph[1].score, ph[1].exact))[1]
+    if chosen is by_place:
+        return chosen
+    features = {**chosen.features, "institution_standing": float(_standing(chosen.entity))}
+    return replace(chosen, features=features)
+
+
+def _standing(entity: Entity) -> int:
+    """How many of the roles of an institution in its own right (university, government body,
+    research funder: ROR types) a record has; a facility, hospital or company inside one has
+    none, and a string naming both most likely means the institution."""
+    types = entity.attrs.get("types")
+    return len(STANDING.intersection(types)) if isinstance(types, list) else 0
