@@ -155,3 +155,12 @@ def test_people_are_not_organisation_variants(weights: TokenWeights) -> None:
     b = name_forms("Friedrich Buchenberg", organisation=False)
     best = score_names(a, b, weights)
     assert best is not None and best.score < REVIEW
+
+
+def test_a_different_kind_of_body_is_another_organisation(weights: TokenWeights) -> None:
+    # Each side has a kind word the other lacks: a University is not the College of the same place.
+    assert score("Harbin University of Technology", "Harbin Institute of Technology", weights) < REVIEW
+    best = score_names(name_forms("Imperial University London"), name_forms("Imperial College London"), weights)
+    assert best is not None and best.features.get("kind_conflict") and best.score < REVIEW
+    # A kind word only one side has is still weak evidence.
+    assert score("Tsinghua", "Tsinghua University", weights) >= REVIEW

@@ -3,24 +3,46 @@ resolved to one organisation of a :class:`~trgraph.resolve.index.CandidateIndex`
 
 The string is cut at commas and semicolons; each part, and each pair of adjacent
 parts (registries write "University of California, Los Angeles"), is searched as a
-name, forgiving words the part has besides the organisation's name (``SLACK``). A
+name, forgiving words the part has besides the organisation's name (``SLACK``). A part
+that names two bodies is cut once more, its pieces searched alone and rejoined: at a dash
+or slash between names of two words or more ("University of Zurich/ETH Zurich"), before " at " a university
+("Perelman School of Medicine at the University of Pennsylvania"), and where a school
+follows its university ("Johns Hopkins University School of Medicine"). A
 part that is a country becomes the country hint; bare numbers (postcodes, footnote
 marks) are dropped. Affiliations run from the smallest unit to the institution
 ("Roslin Institute, University of Edinburgh"), so among the hits that score within
-``NEAR`` of the best, the one named furthest right wins.
+``NEAR`` of the best, an institution in its own right (:data:`STANDING`) wins over a
+facility, hospital or company, and then the one named furthest right.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from itertools import pairwise
 
+from trgraph.model import Entity
 from trgraph.resolve.index import CandidateIndex, Hit, Query
 from trgraph.resolve.normalise import country_code, tokenize
 from trgraph.resolve.score import TYPE_WORDS
 
 _SPLIT_RE = re.compile(r"[,;，；]")
 _NUMBER_RE = re.compile(r"\b\d+\b")
+#: Within a part, a dash between spaces or a slash separates two bodies ("CNRS - Université
+#: Lyon 1", "University of Zurich/ETH Zurich").
+_DASH_RE = re.compile(r"\s[-–—]\s|/")
+#: A school or faculty named after its university ("Johns Hopkins University School of
+#: Medicine", "Harvard Medical School", "Kobe University Graduate School of Medicine").
+_SCHOOL_TAIL_RE = re.compile(
+    r"\s(?=(?:(?:graduate\s+)?school|college|faculty)\s+of\b|(?:medical|dental|graduate|law|business)\s+school\b)",
+    re.I,
+)
+#: A school "of" or "at" its university ("Medical School of Nanjing University", "Perelman
+#: School of Medicine at the University of Pennsylvania"), or a campus "at" its place
+#: ("University of North Carolina at Chapel Hill").
+_OF_UNIVERSITY_RE = re.compile(r"^(.*\bschool)\s+of\s+(.*\buniversit.*)$", re.I)
+_AT_RE = re.compile(r"\s+at\s+", re.I)
+_TYPED_RE = re.compile(r"\b(?:universit|institut|college)", re.I)
 #: Parts that name a unit inside an organisation, never the organisation itself.
 _SUBUNIT_RE = re.compile(
     r"^(?:the\s+)?(?:departments?|dept\.?|division|section|unit|program(?:me)?|graduate program(?:me)?|chair|team|"
@@ -30,38 +52,79 @@ _SUBUNIT_RE = re.compile(
 _STATE_RE = re.compile(r"^[A-Z]{2}$")
 SLACK = 0.3
 NEAR = 0.05
+#: Registry types of an institution in its own right (ROR's vocabulary).
+STANDING = frozenset({"education", "government", "funder"})
 
 
 def affiliation_queries(text: str, key: str = "affiliation") -> list[Query]:
     """One query per part and per adjacent pair of parts of an affiliation string."""
     # Bare numbers (footnote marks, postcodes) end a part: "University of Oxford 1 Nuffield
     # Department of Medicine" is two.
-    parts = [" ".join(q.split()) for p in _SPLIT_RE.split(text) for q in _NUMBER_RE.split(p)]
-    parts = [p for p in parts if p]
+    pieces = [piece for p in _SPLIT_RE.split(text) for q in _NUMBER_RE.split(p) for piece in _pieces(q)]
+    pieces = [(p, glue, sub) for p, glue, sub in pieces if p]
     country = None
-    if parts:
-        code = country_code(parts[-1])
+    if pieces:
+        code = country_code(pieces[-1][0])
         if code is not None:
             country = code
-            parts = parts[:-1] or parts
-            while len(parts) > 1 and _STATE_RE.match(parts[-1]):
-                parts = parts[:-1]
+            pieces = pieces[:-1] or pieces
+            while len(pieces) > 1 and _STATE_RE.match(pieces[-1][0]):
+                pieces = pieces[:-1]
+    parts = [p for p, _, _ in pieces]
     # Departments, and the city before a country, are searched alone only when nothing else
     # is left: "Department of Microbiology" is not the "Institute of Microbiology", "…,
     # Seattle, WA, USA" not "Seattle University" (but "University of California, Los
     # Angeles" is still searched as a pair).
-    named = [not _SUBUNIT_RE.match(p) for p in parts]
+    subunit = [sub or bool(_SUBUNIT_RE.match(p)) for p, _, sub in pieces]
+    named = [not s for s in subunit]
     if country is not None and len(parts) > 1 and _city(parts[-1]):
         named[-1] = False
     if not any(named):
         named = [True] * len(parts)
     queries = [Query(f"{key}#{i}", [p], country=country, slack=SLACK) for i, p in enumerate(parts) if named[i]]
     queries.extend(
-        Query(f"{key}#{i + 1}", [f"{a}, {b}"], country=country, slack=SLACK)
+        Query(f"{key}#{i + 1}", [f"{a}{pieces[i + 1][1]}{b}"], country=country, slack=SLACK)
         for i, (a, b) in enumerate(pairwise(parts))
-        if named[i] or (named[i + 1] and not _SUBUNIT_RE.match(a))
+        if named[i] or (named[i + 1] and not subunit[i])
     )
     return queries
+
+
+def _pieces(part: str) -> list[tuple[str, str, bool]]:
+    """A part cut where it names two bodies: (text, the glue that rejoins it to the piece before,
+    whether it is a unit of the body next to it). A comma part is rejoined with ", "."""
+    out: list[tuple[str, str, bool]] = []
+    for n, dashed in enumerate(_dash_split(part)):
+        glue = ", " if n == 0 else " "
+        for m, placed in enumerate(_at_split(dashed)):
+            glue = glue if m == 0 else " at "
+            of = _OF_UNIVERSITY_RE.match(placed.strip())
+            if of is not None:
+                out.append((" ".join(of.group(1).split()), glue, True))
+                out.append((" ".join(of.group(2).split()), " of ", False))
+                continue
+            tail = _SCHOOL_TAIL_RE.split(placed.strip(), maxsplit=1)
+            if len(tail) > 1 and not _TYPED_RE.search(tail[0]):
+                tail = [placed.strip()]  # "Baylor College of Medicine" is not Baylor's
+            out.append((" ".join(tail[0].split()), glue, False))
+            if len(tail) > 1:
+                out.append((" ".join(tail[1].split()), " ", True))
+    return out
+
+
+def _dash_split(text: str) -> list[str]:
+    """``text`` cut at dashes and slashes between names of two words or more (not "Mind/Brain",
+    "Hematology/Oncology")."""
+    cut = _DASH_RE.split(text)
+    if len(cut) > 1 and all(len(c.split()) >= 2 for c in cut):
+        return cut
+    return [text]
+
+
+def _at_split(text: str) -> list[str]:
+    """``text`` cut before " at " when a university or institute follows."""
+    cut = _AT_RE.split(text, maxsplit=1)
+    return cut if len(cut) == 2 and _TYPED_RE.search(cut[1]) else [text]
 
 
 def _city(part: str) -> bool:
@@ -107,4 +170,17 @@ def _choose(hits: list[tuple[int, Hit]]) -> Hit | None:
         return None
     top = max(h.score for _, h in hits)
     near = [(pos, h) for pos, h in hits if h.score >= top - NEAR]
-    return max(near, key=lambda ph: (ph[0], ph[1].score, ph[1].exact))[1]
+    by_place = max(near, key=lambda ph: (ph[0], ph[1].score, ph[1].exact))[1]
+    chosen = max(near, key=lambda ph: (_standing(ph[1].entity), ph[0], ph[1].score, ph[1].exact))[1]
+    if chosen is by_place:
+        return chosen
+    features = {**chosen.features, "institution_standing": float(_standing(chosen.entity))}
+    return replace(chosen, features=features)
+
+
+def _standing(entity: Entity) -> int:
+    """How many of the roles of an institution in its own right (university, government body,
+    research funder: ROR types) a record has; a facility, hospital or company inside one has
+    none, and a string naming both most likely means the institution."""
+    types = entity.attrs.get("types")
+    return len(STANDING.intersection(types)) if isinstance(types, list) else 0

@@ -26,7 +26,7 @@ from rapidfuzz.distance import OSA
 from scipy import sparse
 
 from trgraph.model import Entity, EntityKind
-from trgraph.resolve.normalise import NameForm, name_forms
+from trgraph.resolve.normalise import NameForm, fold, name_forms
 from trgraph.resolve.score import REVIEW_CAP, NameScore, TokenWeights, max_edits, score_forms
 
 #: Identifier schemes that decide a match outright.
@@ -64,7 +64,8 @@ class Hit:
     name_score: NameScore | None
     features: dict[str, float]
     #: Tie-break: the same words in the same order as the entity's primary name (2), or
-    #: as one of its aliases (1).
+    #: as one of its aliases (1); 2 more when spelt alike ("Institut Pasteur" is the
+    #: Institut Pasteur before the Instituto Pasteur).
     exact: int = 0
 
 
@@ -350,7 +351,8 @@ class CandidateIndex:
                 if best is None or s.score > best.score:
                     best = s
                 if qf.tokens == form.tokens:
-                    exact = max(exact, 2 if form.original == entity.name else 1)
+                    spelt = 2 if fold(qf.original) == fold(form.original) else 0
+                    exact = max(exact, spelt + (2 if form.original == entity.name else 1))
         if best is None or best.score <= 0:
             return None
         features = dict(best.features)

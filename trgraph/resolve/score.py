@@ -46,6 +46,12 @@ QUALIFIERS = words(
     commercial european asian african american pacific"""
 )
 WEAK_WORDS = TYPE_WORDS | QUALIFIERS | DESCRIPTORS
+#: Kinds of body: one name that says "University" where the other says "College" names
+#: another body ("Boston University" is not "Boston College", "Beijing Institute of
+#: Technology" not "Beijing University of Technology").
+KINDS = words("university college institute school academy hospital")
+#: What each of two different kind words weighs, missing on its side.
+KIND_CONFLICT = 0.6
 WEAK_CAP = 0.25
 #: Numbers are decisive: "14th Research Institute" is not the "38th Research Institute".
 NUMBER_WEIGHT = 1.0
@@ -164,6 +170,8 @@ class Alignment:
     missed_pairs: float = 0.0
     missed_a: float = 0.0
     missed_b: float = 0.0
+    #: Each side has a kind word the other lacks (university / college).
+    kind_conflict: bool = False
 
     def score(self, slack: float = 1.0) -> float:
         """Matched weight over all weight; ``slack`` scales what only ``a`` has (for affiliation
@@ -201,12 +209,14 @@ def align(a: Sequence[str], b: Sequence[str], weights: TokenWeights) -> Alignmen
         rest_b, rest_a = _merged(rest_b, rest_a, weights, out, swap=True)
     if rest_a and rest_b:
         rest_a, rest_b = _fuzzy(rest_a, rest_b, weights, out)
+    conflict = bool(KINDS.intersection(rest_a)) and bool(KINDS.intersection(rest_b))
     for tok in rest_a:
         out.only_a.append(tok)
-        out.missed_a += weights.missing(tok)
+        out.missed_a += KIND_CONFLICT if conflict and tok in KINDS else weights.missing(tok)
     for tok in rest_b:
         out.only_b.append(tok)
-        out.missed_b += weights.missing(tok)
+        out.missed_b += KIND_CONFLICT if conflict and tok in KINDS else weights.missing(tok)
+    out.kind_conflict = conflict
     return out
 
 
@@ -357,6 +367,8 @@ def score_forms(a: NameForm, b: NameForm, weights: TokenWeights, slack: float = 
             features["legal_forms_as_words"] = 1.0
     best, method = token_score, "tokens"
     features["token_score"] = token_score
+    if al.kind_conflict:
+        features["kind_conflict"] = KIND_CONFLICT
     variant = _variant(al, a.tokens, b.tokens) if a.organisation and b.organisation else None
     if variant is None and a.organisation and b.organisation and _one_letter_apart(a.compact, b.compact):
         variant = "one_letter_differs"  # spacing and one letter: "Andrang Heta" / "'Ndrangheta"
