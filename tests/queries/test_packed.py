@@ -186,24 +186,3 @@ def test_aspi_categories_and_unlinked_flagged_entities_are_numbered_alike(tmp_pa
     index = build_index(store, today=TODAY)
     assert_same(index, from_rows(store))
     store.close()
-
-
-def test_the_parallel_read_equals_the_single_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from trgraph.store import embedded_bulk
-
-    store = random_store(tmp_path / "s.db", [f"t:{i}" for i in range(80)], 900, seed=9)
-    kinds = [k.value for k in LinkKind]
-    single = store.numbered_links(kinds, TODAY, parts=1)
-    assert single is not None and single.rows == store.stats()["links"]
-    for parts in (2, 3, 5):
-        assert store.numbered_links(kinds, TODAY, parts=parts) == single
-    calls = iter(range(1000))  # the connections disagree on the generation twice: read again
-
-    def shifting(db: object) -> tuple[str, int]:
-        n = next(calls)
-        return ("s", n if n < 6 else 0)
-
-    monkeypatch.setattr(embedded_bulk, "read_generation", shifting)
-    assert store.numbered_links(kinds, TODAY, parts=2) == single
-    assert next(calls) == 9  # 3 connections × 3 attempts
-    store.close()

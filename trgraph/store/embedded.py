@@ -195,14 +195,14 @@ class EmbeddedStore(Store):
         committed since, which together name the store's current state."""
         return read_generation(self._db)
 
-    def numbered_links(self, kinds: Sequence[str], today: str, *, parts: int = 2) -> NumberedLinks | None:
+    def numbered_links(self, kinds: Sequence[str], today: str) -> NumberedLinks | None:
         """Every current link, packed: the fastest way to read millions of links into arrays.
 
-        Read from the small ``links_edges`` index in ``parts`` ranges at once, with the ids
-        (see :mod:`trgraph.store.embedded_bulk`), as one consistent state. None when the
-        numbers are too sparse or too large to pack (read :meth:`edge_rows` instead).
+        Read from the small ``links_edges`` index with the ids (see
+        :mod:`trgraph.store.embedded_bulk`), as one consistent state. None when the numbers
+        are too sparse or too large to pack (read :meth:`edge_rows` instead).
         """
-        return read_numbered(self.path, self._db, kinds, today, parts=parts)
+        return read_numbered(self._db, kinds, today)
 
     def link_rows_of(self, entity_ids: Iterable[str]) -> dict[str, list[tuple[str, str, str, str, str | None]]]:
         """Raw ``(id, source, target, kind, end_date)`` of the current links of each entity (either
