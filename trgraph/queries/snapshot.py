@@ -43,28 +43,25 @@ def snapshot_path(store: EmbeddedStore) -> Path:
     return store.path.with_name(store.path.name + ".index")
 
 
-def snapshot_key(store: EmbeddedStore, aspi_datasets: Sequence[str], today: str) -> str:
-    """What a saved index must have been built from to be used now (read before the facts)."""
+def snapshot_key(store: EmbeddedStore, aspi_datasets: Sequence[str], today: str) -> str | None:
+    """What a saved index must have been built from to be used now (read before the facts);
+    None for a store without an id (nothing would tell two such stores apart)."""
     store_id, generation = store.generation()
+    if not store_id:
+        return None
     return orjson.dumps([FORMAT, __version__, store_id, generation, today, sorted(aspi_datasets)]).decode()
 
 
-def current_index(store: Store, *, aspi_datasets: Sequence[str] = ("aspi",), today: str | None = None,
-                  save: bool = True) -> GraphIndex:
+def current_index(store: Store, *, aspi_datasets: Sequence[str] = ("aspi",), today: str | None = None) -> GraphIndex:
     """The index of the store's current facts: the saved one when its key matches, else built
     (and, for the embedded store, saved for the next command)."""
     today = today or dt.date.today().isoformat()
-    if not isinstance(store, EmbeddedStore):
-        return build_index(store, aspi_datasets=aspi_datasets, today=today)
-    key = snapshot_key(store, aspi_datasets, today)
-    if not key_is_usable(key):
+    if not isinstance(store, EmbeddedStore) or (key := snapshot_key(store, aspi_datasets, today)) is None:
         return build_index(store, aspi_datasets=aspi_datasets, today=today)
     path = snapshot_path(store)
     index = load_index(path, key)
-    if index is not None:
-        return index
-    index = build_index(store, aspi_datasets=aspi_datasets, today=today)
-    if save:
+    if index is None:
+        index = build_index(store, aspi_datasets=aspi_datasets, today=today)
         with contextlib.suppress(OSError):  # a read-only folder: the next command builds it again
             save_index(path, key, index)
     return index
@@ -79,9 +76,9 @@ def entity_index(store: Store, entity_id: str, weights: Weights, *, max_hops: in
     return build_local_index(store, [entity_id], weights, max_hops=max_hops)
 
 
-def key_is_usable(key: str) -> bool:
-    """False for a store without an id (nothing would tell two such stores apart)."""
-    return bool(orjson.loads(key)[2])
+def _aligned(offset: int) -> int:
+    """``offset`` rounded up to the next multiple of :data:`_ALIGN`."""
+    return -(-offset // _ALIGN) * _ALIGN
 
 
 def save_index(path: Path, key: str, index: GraphIndex) -> None:
@@ -99,12 +96,12 @@ def save_index(path: Path, key: str, index: GraphIndex) -> None:
     places: dict[str, list[Any]] = {}
     offset = 0
     for name, data, dtype, shape in blobs:
-        offset = -(-offset // _ALIGN) * _ALIGN
+        offset = _aligned(offset)
         places[name] = [offset, len(data), dtype, shape]
         offset += len(data)
     head = orjson.dumps({"key": key, "n_nodes": index.n_nodes, "categories": index.categories, "scope": index.scope,
                          "cut": index.cut, "notes": index.notes, "places": places})
-    start = -(-(len(MAGIC) + 8 + len(head)) // _ALIGN) * _ALIGN
+    start = _aligned(len(MAGIC) + 8 + len(head))
     handle, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(handle, "wb") as out:
@@ -131,7 +128,7 @@ def load_index(path: Path, key: str) -> GraphIndex | None:
             head = orjson.loads(f.read(size))
             if not isinstance(head, dict) or head.get("key") != key:
                 return None
-            start = -(-(len(MAGIC) + 8 + size) // _ALIGN) * _ALIGN
+            start = _aligned(len(MAGIC) + 8 + size)
             mapped = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_COPY)
         places = head["places"]
         arrays = {}
