@@ -260,7 +260,6 @@ class _BestFirst:
     def __init__(self, index: GraphIndex, weights: Weights, reach: Reach, source: int) -> None:
         self.index = index
         self.weights = weights
-        self.kind_w = np.array([weights.link_weight(k) for k in KINDS], dtype=np.float32)
         self.hub = index.hubs(weights)
         self.hub_factor = weights.hub_factor
         self.base = reach.base
@@ -272,14 +271,6 @@ class _BestFirst:
         self.wanted = {int(c) for c in np.flatnonzero(reach.values[source] > 0)}
         self.states: list[_State] = []
         self.heap: list[tuple[float, int, bool, int, float]] = []
-
-    def _weight(self, edge: int) -> float:
-        w = self.kind_w[int(self.index.kind[edge])]  # float32 steps, exactly as in edge_weights
-        if self.index.ended[edge]:
-            w = np.float32(w * np.float32(self.weights.ended_factor))
-        if self.index.mode[edge] != MODE_ZERO:
-            w = np.float32(w * np.float32(self.weights.hop_decay))
-        return float(w)
 
     def _push(self, state: _State, value: float, complete: bool) -> None:
         self.states.append(state)
@@ -333,7 +324,9 @@ class _BestFirst:
         ix = self.index
         on_path = self._on_path(sid)
         seen: set[tuple[int, int]] = set()  # parallel links of one kind (and end state) give one path
-        for e in range(int(ix.ptr[node]), int(ix.ptr[node + 1])):
+        lo, hi = int(ix.ptr[node]), int(ix.ptr[node + 1])
+        edge_w = ix.edge_weights(self.weights, np.arange(lo, hi))  # this node's edges only, not the store's
+        for e in range(lo, hi):
             nxt = int(ix.dst[e])
             key = (nxt, int(ix.kind[e]) * 2 + int(ix.ended[e]))
             if nxt in on_path or key in seen:
@@ -345,11 +338,11 @@ class _BestFirst:
                 continue
             if mode == MODE_ADJ:
                 if self.target_w[nxt] > 0:
-                    self._push(_State(nxt, sid, e, nh), value * self._weight(e), True)
+                    self._push(_State(nxt, sid, e, nh), value * float(edge_w[e - lo]), True)
                 continue
             if int(self.level[nxt]) > self.max_hops - nh:
                 continue
-            self._push(_State(nxt, sid, e, nh), value * self._weight(e), False)
+            self._push(_State(nxt, sid, e, nh), value * float(edge_w[e - lo]), False)
 
 
 def rank_paths(raw: Sequence[RawPath], index: GraphIndex, reach: Reach, limit: int) -> list[RawPath]:

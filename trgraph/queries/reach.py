@@ -53,11 +53,6 @@ class _Edges:
     dst: NDArray[np.int32]
     w: NDArray[np.float32]
 
-    @classmethod
-    def select(cls, edge_src: NDArray[np.int32], index: GraphIndex, w: NDArray[np.float32], mask: NDArray[np.bool_]
-               ) -> _Edges:
-        return cls(edge_src[mask], index.dst[mask], w[mask])
-
 
 def edge_sources(index: GraphIndex) -> NDArray[np.int32]:
     """Source node of every edge (the CSR rows expanded)."""
@@ -82,19 +77,12 @@ def bulk_reach(index: GraphIndex, weights: Weights, *, max_hops: int = 4,
     level = np.full(index.n_nodes, UNREACHED, dtype=np.int8)
     if channels.size == 0 or index.n_nodes == 0:
         return Reach(values, level, base, max_hops)
-    edge_src = edge_sources(index)
-    if within is None:
-        w = index.edge_weights(weights)
-        hop = _Edges.select(edge_src, index, w, index.mode == MODE_HOP)
-        zero = _Edges.select(edge_src, index, w, index.mode == MODE_ZERO)
-        adj = _Edges.select(edge_src, index, w, index.mode == MODE_ADJ)
-    else:  # only the edges inside: a neighbourhood is a small part of a large store
-        inside = np.flatnonzero(within[edge_src] & within[index.dst])
-        w = np.zeros(index.n_edges, dtype=np.float32)
-        w[inside] = index.edge_weights(weights, inside)
-        mode = index.mode[inside]
-        hop, zero, adj = (_Edges(edge_src[inside[mode == m]], index.dst[inside[mode == m]], w[inside[mode == m]])
-                          for m in (MODE_HOP, MODE_ZERO, MODE_ADJ))
+    src, dst, mode = edge_sources(index), index.dst, index.mode
+    inside = None if within is None else np.flatnonzero(within[src] & within[dst])
+    if inside is not None:  # only the edges inside: a neighbourhood is a small part of a large store
+        src, dst, mode = src[inside], dst[inside], mode[inside]
+    w = index.edge_weights(weights, inside)
+    hop, zero, adj = (_Edges(src[mode == m], dst[mode == m], w[mode == m]) for m in (MODE_HOP, MODE_ZERO, MODE_ADJ))
     rule = _HubRule(index.hubs(weights), weights.hub_factor)
     own = np.ascontiguousarray(base[:, channels])
     cur = own.copy()
