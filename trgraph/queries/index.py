@@ -238,7 +238,7 @@ def build_index(source: Store | Facts, *, aspi_datasets: Sequence[str] = ("aspi"
                 except UnpackableError:
                     pass  # numbers the packed read cannot decode: read rows
                 finally:
-                    del numbered
+                    del numbered  # its strings and ids are not needed by the rows read below
         return index_from_rows(
             facts.edge_rows(), facts.flag_rows(), facts.aspi_rows(aspi_datasets), today=today
         )

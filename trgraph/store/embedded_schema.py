@@ -84,7 +84,7 @@ def ensure_schema(db: sqlite3.Connection) -> str | None:
     in one write transaction (a store already current is only read, never locked).
     Returns the version found when no migration leads from it (a store written by a
     newer trgraph), else None."""
-    if _version(db) == SCHEMA_VERSION and read_generation(db)[0]:
+    if _version(db) == SCHEMA_VERSION:
         return None
     db.execute("BEGIN IMMEDIATE")
     try:
