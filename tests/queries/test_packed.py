@@ -67,7 +67,7 @@ def test_the_numbered_read_is_one_consistent_read(tmp_path: Path) -> None:
     store = random_store(tmp_path / "s.db", ids, 400, seed=2)
     numbered = store.numbered_links([k.value for k in LinkKind], TODAY)
     assert numbered is not None and numbered.rows == store.stats()["links"]
-    assert len(numbered.sources) == len(numbered.targets) == 8 * numbered.rows
+    assert numbered.sources.count(b",") == numbered.targets.count(b",") == numbered.rows - 1
     assert not store._db.in_transaction  # the read transaction is closed
     index = packed.index_from_numbered(numbered, store.flag_rows(), CurrentFacts(store).aspi_rows(["aspi"]))
     assert_same(index, from_rows(store))
@@ -100,9 +100,14 @@ def test_numbers_the_packed_read_cannot_decode_fall_back_to_rows(tmp_path: Path)
     numbered = store.numbered_links(kinds, TODAY)
     assert numbered is not None
     with pytest.raises(packed.UnpackableError):  # a link end numbered 0 (never given out)
-        packed.index_from_numbered(replace(numbered, sources=b"00000000" + numbered.sources[8:]), store.flag_rows())
-    with pytest.raises(packed.UnpackableError):  # a number wider than 8 hex digits
-        packed.index_from_numbered(replace(numbered, sources=b"1" + numbered.sources), store.flag_rows())
+        packed.index_from_numbered(replace(numbered, sources=b"0," + numbered.sources.partition(b",")[2]),
+                                   store.flag_rows())
+    with pytest.raises(packed.UnpackableError):  # a number beyond every id
+        packed.index_from_numbered(replace(numbered, sources=b"9" * 30 + numbered.sources), store.flag_rows())
+    targets = numbered.targets
+    for column in (targets + b"x", targets + b",1", targets.rpartition(b",")[0]):  # not a number, too many, too few
+        with pytest.raises(packed.UnpackableError):
+            packed.index_from_numbered(replace(numbered, targets=column), store.flag_rows())
     with sqlite3.connect(store.path) as db:  # numbers far apart: not worth packing
         db.execute("UPDATE id_numbers SET no = 5000000000 WHERE no = (SELECT max(no) FROM id_numbers)")
         db.execute("UPDATE links SET sno = 5000000000 WHERE sno = (SELECT max(sno) FROM links)")
@@ -111,20 +116,26 @@ def test_numbers_the_packed_read_cannot_decode_fall_back_to_rows(tmp_path: Path)
     store.close()
 
 
-def test_a_store_of_schema_1_is_migrated_in_place(tmp_path: Path) -> None:
+@pytest.mark.parametrize("version", ["1", "2"])
+def test_a_store_of_an_older_schema_is_migrated_in_place(tmp_path: Path, version: str) -> None:
     path = tmp_path / "old.db"
     store = random_store(path, [f"t:{i}" for i in range(40)], 200, seed=8)
     want = facts_of(from_rows(store))
     store.close()
-    with sqlite3.connect(path) as db:  # back to the layout of schema 1
+    with sqlite3.connect(path) as db:
         db.execute("DROP INDEX links_edges")
-        db.execute("DROP INDEX entities_flagged")
-        db.execute("DROP TABLE id_numbers")
-        db.execute("ALTER TABLE links DROP COLUMN sno")
-        db.execute("ALTER TABLE links DROP COLUMN tno")
-        db.execute("UPDATE meta SET value = '1' WHERE key = 'schema'")
+        if version == "1":  # no numbers at all
+            db.execute("DROP INDEX entities_flagged")
+            db.execute("DROP TABLE id_numbers")
+            db.execute("ALTER TABLE links DROP COLUMN sno")
+            db.execute("ALTER TABLE links DROP COLUMN tno")
+        else:  # the index of schema 2, numbers first
+            db.execute("CREATE INDEX links_edges ON links(sno, tno, kind, end_date) WHERE removed_run IS NULL")
+        db.execute("UPDATE meta SET value = ? WHERE key = 'schema'", (version,))
     store = EmbeddedStore(path)
-    assert store._db.execute("SELECT value FROM meta WHERE key='schema'").fetchone() == ("2",)
+    assert store._db.execute("SELECT value FROM meta WHERE key='schema'").fetchone() == ("3",)
+    index_sql = store._db.execute("SELECT sql FROM sqlite_master WHERE name='links_edges'").fetchone()[0]
+    assert "(kind, sno, tno, end_date)" in index_sql
     got = facts_of(build_index(store, today=TODAY))
     assert got == want
     store.close()

@@ -2,13 +2,14 @@
 
 The embedded store numbers every id that ends a link and hands over all current
 links as a few strings (:meth:`trgraph.store.EmbeddedStore.numbered_links`): the two
-end numbers as fixed-width hex, one byte per kind and per end flag. numpy turns those
+end numbers in decimal, one byte per kind and per end flag. numpy turns those
 into arrays directly; only the numbers in use are kept (in number order) and only
 their ids become index entries.
 """
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterable
 
 import numpy as np
@@ -17,19 +18,25 @@ from numpy.typing import NDArray
 from trgraph.queries.index import GraphIndex, finish_index, flag_bits
 from trgraph.store.embedded_bulk import NumberedLinks
 
-_WIDTH = 8  # hex digits per number, as the store writes them
-
 
 class UnpackableError(ValueError):
-    """Links the packed read cannot number (a number wider than the store's fixed width, an
-    unnumbered link): read rows instead."""
+    """Links the packed read cannot number (a column that does not parse, an unnumbered
+    link): read rows instead."""
 
 
 def decode_numbers(packed: bytes, rows: int) -> NDArray[np.int64]:
-    """The ``rows`` numbers written as :data:`_WIDTH` hex digits each in ``packed``."""
-    if len(packed) != _WIDTH * rows:
-        raise UnpackableError(f"expected {rows} numbers of {_WIDTH} hex digits, got {len(packed)} bytes")
-    return np.frombuffer(bytes.fromhex(packed.decode("ascii")), dtype=">u4").astype(np.int64)
+    """The ``rows`` numbers written in decimal, separated by commas, in ``packed``."""
+    if not rows:
+        return np.empty(0, dtype=np.int64)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # numpy only warns when a string does not parse to its end
+        try:
+            numbers = np.fromstring(packed, dtype=np.int64, sep=",")
+        except (DeprecationWarning, ValueError) as err:
+            raise UnpackableError(f"numbers that do not parse: {err}") from err
+    if numbers.shape[0] != rows:
+        raise UnpackableError(f"expected {rows} numbers, got {numbers.shape[0]}")
+    return numbers
 
 
 def index_from_numbered(
