@@ -99,6 +99,22 @@ def test_a_newer_version_records_added_altered_and_removed(store: Store) -> None
     assert store.get_entity("t:b") is not None
 
 
+def test_the_last_version_of_a_fact_given_twice_in_a_job_wins(store: Store) -> None:
+    first, last = ent("t:a", "Alpha"), ent("t:a", "Alpha Renamed", country="CN")
+    link_v1 = lnk(LinkKind.OWNED_BY, "t:a", "t:b", share_pct=10.0)
+    link_v2 = lnk(LinkKind.OWNED_BY, "t:a", "t:b", share_pct=60.0)
+    with store.begin(kind="test", dataset="t", source="t.csv", file_hash="h", replace=True) as w:
+        w.put_entities([first, ent("t:b", "Beta")])
+        w.put_links([link_v1])
+        w.put_entities([last])
+        w.put_links([link_v2])
+        w.commit(accepted=4, rejected=0)
+    assert store.get_entity("t:a") == last
+    assert list(store.iter_links()) == [link_v2]
+    assert store.stats()["entities"] == 2
+    assert [e.id for e in store.find_by_name("alpha renamed")] == ["t:a"]
+
+
 def test_append_jobs_never_remove(store: Store) -> None:
     load(store, [ent("s:a", "A", dataset="s")], [], dataset="s", replace=False)
     load(store, [ent("s:b", "B", dataset="s")], [], dataset="s", replace=False, file_hash="h2")

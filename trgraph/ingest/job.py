@@ -11,6 +11,7 @@ from pathlib import Path
 import orjson
 
 from trgraph.errors import InputError, RejectedRowsError
+from trgraph.gcpause import gc_paused
 from trgraph.ingest.base import Item, LoaderSpec, require_path
 from trgraph.model import Entity, JsonDict, Link, Rejected
 from trgraph.store import Store
@@ -97,7 +98,8 @@ def run_ingest(
     if last is not None and last.file_hash == digest and not force:
         return IngestResult(spec.kind, ds, str(path), last.id, unchanged=True)
     result = IngestResult(spec.kind, ds, str(path), None, unchanged=False)
-    with store.begin(kind=spec.kind, dataset=ds, source=str(path), file_hash=digest, replace=spec.replaces) as writer:
+    begin = store.begin(kind=spec.kind, dataset=ds, source=str(path), file_hash=digest, replace=spec.replaces)
+    with gc_paused(), begin as writer:
         entities: list[Entity] = []
         links: list[Link] = []
         for item in _counted(spec.load(path, ds), progress):

@@ -20,11 +20,9 @@ they come from :class:`Weights` at query time, so one index serves any configura
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import itertools
 import zlib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -33,6 +31,7 @@ from numpy.typing import NDArray
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
+from trgraph.gcpause import gc_paused
 from trgraph.model import LINK_SPECS, Flag, LinkKind, Propagation
 from trgraph.queries.source import CurrentFacts, EdgeRow, Facts, aspi_category
 from trgraph.queries.walk import LocalWalk
@@ -242,19 +241,6 @@ def build_index(source: Store | Facts, *, aspi_datasets: Sequence[str] = ("aspi"
         return index_from_rows(
             facts.edge_rows(), facts.flag_rows(), facts.aspi_rows(aspi_datasets), today=today
         )
-
-
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector: reading millions of row tuples (none of them cyclic)
-    otherwise triggers collections that walk them all, again and again."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def index_from_rows(

@@ -32,7 +32,7 @@ from trgraph.model import (
 from trgraph.store.base import Direction, Edge, Store, Writer
 from trgraph.store.embedded_bulk import NumberedLinks, read_numbered
 from trgraph.store.embedded_schema import SCHEMA_VERSION, bump_generation, ensure_schema, read_generation, run_script
-from trgraph.store.embedded_writer import STAGE, SqliteWriter, name_key, now_iso
+from trgraph.store.embedded_writer import READ_CACHE_KIB, STAGE, WRITE_CACHE_KIB, SqliteWriter, name_key, now_iso
 
 _LOCK_WAIT_S = 30.0
 
@@ -51,7 +51,7 @@ class EmbeddedStore(Store):
             self._db = sqlite3.connect(self.path, timeout=lock_timeout, isolation_level=None)
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
-            self._db.execute("PRAGMA cache_size=-262144")
+            self._db.execute(f"PRAGMA cache_size=-{READ_CACHE_KIB}")
             self._init_schema()
         except sqlite3.DatabaseError as exc:
             raise _store_error(exc, self.path, self.lock_timeout) from exc
@@ -70,6 +70,7 @@ class EmbeddedStore(Store):
         except sqlite3.OperationalError as exc:
             raise _store_error(exc, self.path, self.lock_timeout) from exc
         try:
+            self._db.execute(f"PRAGMA cache_size=-{WRITE_CACHE_KIB}")  # the writer sets it back
             run_script(self._db, STAGE)
             cur = self._db.execute(
                 "INSERT INTO runs(kind, dataset, source, file_hash, started_at, status) VALUES(?,?,?,?,?, 'running')",
@@ -77,6 +78,7 @@ class EmbeddedStore(Store):
             )
         except BaseException:
             self._db.execute("ROLLBACK")
+            self._db.execute(f"PRAGMA cache_size=-{READ_CACHE_KIB}")
             raise
         assert cur.lastrowid is not None
         return SqliteWriter(self._db, cur.lastrowid, dataset, replace)

@@ -1,15 +1,23 @@
 """The embedded store's writer: one ingest job staged in temporary tables, applied set-based.
 
-Facts are staged in ``stage_e``/``stage_l`` (the last version of an id wins), then
-``commit`` records every addition, alteration and removal in ``changes`` with a few
-joins and applies them, all in the job's one transaction.
+Facts are appended to ``stage_e``/``stage_l`` (no key while staging: a keyed temporary
+table costs three times as much to fill); ``commit`` indexes them, keeps the last
+version of an id staged twice, records every addition, alteration and removal in
+``changes`` with a few joins and applies them, all in the job's one transaction.
+Link ends are numbered while staging (see :mod:`trgraph.store.embedded_schema`). The
+staged rows stay until the next job or the connection's end (dropping them costs seconds
+on a big job, and nobody waits for it then).
+A job that writes as many rows as a table already holds drops that table's secondary
+indexes and builds them again afterwards: sorting once is far cheaper than millions of
+inserts at random places in each index.
 """
 
 from __future__ import annotations
 
 import sqlite3
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import UTC, datetime
 
 import orjson
@@ -21,14 +29,23 @@ from trgraph.store.embedded_schema import bump_generation
 
 #: The temporary tables one job stages its facts in (emptied at the start of every job).
 STAGE = """
-CREATE TEMP TABLE IF NOT EXISTS stage_e(
-    id TEXT PRIMARY KEY, kind TEXT, name TEXT, name_key TEXT, country TEXT, flags TEXT, doc BLOB, hash TEXT,
-    aliases BLOB);
-CREATE TEMP TABLE IF NOT EXISTS stage_l(
-    id TEXT PRIMARY KEY, kind TEXT, source TEXT, target TEXT, end_date TEXT, share_pct REAL, doc BLOB, hash TEXT);
-DELETE FROM stage_e;
-DELETE FROM stage_l;
+DROP TABLE IF EXISTS temp.stage_e;
+DROP TABLE IF EXISTS temp.stage_l;
+CREATE TEMP TABLE stage_e(
+    id TEXT, kind TEXT, name TEXT, name_key TEXT, country TEXT, flags TEXT, doc BLOB, hash TEXT, aliases BLOB);
+CREATE TEMP TABLE stage_l(
+    id TEXT, kind TEXT, source TEXT, target TEXT, end_date TEXT, share_pct REAL, doc BLOB, hash TEXT,
+    sno INTEGER, tno INTEGER);
 """
+
+#: SQLite's page cache, in KiB, for reading and during a write job: a big job touches
+#: every page of the tables and indexes it grows, and measured 10 % faster with 1 GiB
+#: than with 256 MiB on 3M records; readers keep the smaller cache.
+READ_CACHE_KIB = 262_144
+WRITE_CACHE_KIB = 1_048_576
+
+#: Rows a job must write into a table, at least, before its indexes are rebuilt rather than updated.
+BULK_ROWS = 50_000
 
 
 def now_iso() -> str:
@@ -50,6 +67,9 @@ class SqliteWriter(Writer):
         self.scope = scope
         self.replace = replace
         self._open = True
+        self._numbers: dict[str, int] = {}  # link end → number, for the ids this job has met
+        self._new_numbers: list[tuple[int, str]] = []
+        self._next_number: int | None = None
 
     def put_entities(self, entities: Sequence[Entity]) -> None:
         rows = []
@@ -69,9 +89,10 @@ class SqliteWriter(Writer):
                     orjson.dumps(aliases) if aliases else None,
                 )
             )
-        self._db.executemany("INSERT OR REPLACE INTO stage_e VALUES(?,?,?,?,?,?,?,?,?)", rows)
+        self._db.executemany("INSERT INTO stage_e VALUES(?,?,?,?,?,?,?,?,?)", rows)
 
     def put_links(self, links: Sequence[Link]) -> None:
+        number = self._numbered(list(dict.fromkeys(end for lk in links for end in (lk.source, lk.target))))
         rows = []
         for lk in links:
             end = lk.attrs.get("end_date")
@@ -86,32 +107,56 @@ class SqliteWriter(Writer):
                     lk.share_pct,
                     doc,
                     digest,
+                    number[lk.source],
+                    number[lk.target],
                 )
             )
-        self._db.executemany("INSERT OR REPLACE INTO stage_l VALUES(?,?,?,?,?,?,?,?)", rows)
+        self._db.executemany("INSERT INTO stage_l VALUES(?,?,?,?,?,?,?,?,?,?)", rows)
+
+    def _numbered(self, ends: Sequence[str]) -> dict[str, int]:
+        """The number of each id (given now, in the order met, to ids that never ended a link before)."""
+        known = self._numbers
+        unknown = [i for i in ends if i not in known]
+        for start in range(0, len(unknown), 500):
+            chunk = unknown[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            known.update(self._db.execute(f"SELECT id, no FROM id_numbers WHERE id IN ({marks})", chunk))
+        if self._next_number is None:
+            self._next_number = int(self._db.execute("SELECT coalesce(max(no), 0) + 1 FROM id_numbers").fetchone()[0])
+        for entity_id in unknown:
+            if entity_id not in known:
+                known[entity_id] = self._next_number
+                self._new_numbers.append((self._next_number, entity_id))
+                self._next_number += 1
+        return known
 
     def commit(self, *, accepted: int, rejected: int) -> RunSummary:
         db, run, scope = self._db, self.run_id, self.scope
         try:
             counts = Counter[str]()
+            written = {}
             for table, stage, what in (("entities", "stage_e", "entity"), ("links", "stage_l", "link")):
-                counts += self._diff(table, stage, what)
-            self._apply_entities()
-            self._apply_links()
+                _index_stage(db, stage)
+                diff = self._diff(table, stage, what)
+                counts += diff
+                written[table] = diff["added"] + diff["altered"]
+            with _indexes_deferred(db, ("entities", "aliases"), written["entities"]):
+                self._apply_entities()
+            with _indexes_deferred(db, ("links",), written["links"]):
+                self._apply_links()
             status = "ok"
             db.execute(
                 "UPDATE runs SET finished_at=?, status=?, accepted=?, rejected=?, added=?, altered=?, removed=?"
                 " WHERE id=?",
                 (now_iso(), status, accepted, rejected, counts["added"], counts["altered"], counts["removed"], run),
             )
-            db.execute("DELETE FROM stage_e")
-            db.execute("DELETE FROM stage_l")
             bump_generation(db)
             db.execute("COMMIT")
         except BaseException:
             self.rollback()
             raise
         self._open = False
+        db.execute(f"PRAGMA cache_size=-{READ_CACHE_KIB}")
         row = db.execute(
             "SELECT id, kind, dataset, source, file_hash, started_at, finished_at, status, accepted, rejected,"
             " added, altered, removed FROM runs WHERE id=?",
@@ -180,16 +225,12 @@ class SqliteWriter(Writer):
 
     def _apply_links(self) -> None:
         db, run, scope = self._db, self.run_id, self.scope
-        # every link end gets a number once (see trgraph.store.embedded_schema)
-        db.execute(
-            "INSERT OR IGNORE INTO id_numbers(id) SELECT source FROM stage_l UNION ALL SELECT target FROM stage_l"
-        )
+        db.executemany("INSERT INTO id_numbers(no, id) VALUES(?, ?)", self._new_numbers)
         db.execute(
             "INSERT INTO links(id, kind, source, target, end_date, share_pct, scope, doc, hash, first_run, last_run,"
             " removed_run, sno, tno) SELECT id, kind, source, target, end_date, share_pct, ?, doc, hash, ?, ?, NULL,"
-            " (SELECT no FROM id_numbers WHERE id=s.source), (SELECT no FROM id_numbers WHERE id=s.target)"
-            " FROM stage_l s WHERE true ON CONFLICT(id) DO UPDATE SET kind=excluded.kind, source=excluded.source,"
-            " target=excluded.target, end_date=excluded.end_date, share_pct=excluded.share_pct,"
+            " sno, tno FROM stage_l s WHERE true ON CONFLICT(id) DO UPDATE SET kind=excluded.kind,"
+            " source=excluded.source, target=excluded.target, end_date=excluded.end_date, share_pct=excluded.share_pct,"
             " scope=excluded.scope, doc=excluded.doc, hash=excluded.hash, last_run=excluded.last_run,"
             " removed_run=NULL, sno=excluded.sno, tno=excluded.tno"
             " WHERE links.hash != excluded.hash OR links.removed_run IS NOT NULL",
@@ -202,3 +243,36 @@ class SqliteWriter(Writer):
         self._open = False
         if self._db.in_transaction:
             self._db.execute("ROLLBACK")
+        self._db.execute(f"PRAGMA cache_size=-{READ_CACHE_KIB}")
+
+
+def _index_stage(db: sqlite3.Connection, stage: str) -> None:
+    """Index a filled stage table by id and keep only the last version of an id staged twice."""
+    db.execute(f"CREATE INDEX temp.{stage}_id ON {stage}(id)")
+    if db.execute(f"SELECT 1 FROM {stage} GROUP BY id HAVING count(*) > 1 LIMIT 1").fetchone():
+        db.execute(
+            f"DELETE FROM {stage} WHERE EXISTS (SELECT 1 FROM {stage} d WHERE d.id = {stage}.id"
+            f" AND d.rowid > {stage}.rowid)"
+        )
+
+
+@contextmanager
+def _indexes_deferred(db: sqlite3.Connection, tables: Sequence[str], written: int) -> Iterator[None]:
+    """Drop the secondary indexes of ``tables`` while a job writes at least as many rows as
+    the first of them holds (and :data:`BULK_ROWS`), then build them again, all in the
+    job's transaction; otherwise leave them alone."""
+    held = db.execute(f"SELECT coalesce(max(rowid), 0) FROM {tables[0]}").fetchone()[0]
+    if written < max(BULK_ROWS, held):
+        yield
+        return
+    marks = ",".join("?" * len(tables))
+    indexes = db.execute(
+        f"SELECT name, sql FROM sqlite_master WHERE type='index' AND sql IS NOT NULL AND tbl_name IN ({marks})"
+        " ORDER BY rowid",
+        tuple(tables),
+    ).fetchall()
+    for name, _sql in indexes:
+        db.execute(f'DROP INDEX "{name}"')
+    yield
+    for _name, sql in indexes:
+        db.execute(sql)
