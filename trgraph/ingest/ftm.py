@@ -3,7 +3,7 @@
 One JSON object per line (``id``, ``schema``, ``properties``: property → values, and
 ``caption``, ``datasets``, ``referents``, ``first_seen``, ``last_change``, ``target``);
 one JSON array of them is read too, and entities nested in properties (the API form)
-become records of their own. The tables below declare the mapping:
+become records of their own (reading: :mod:`trgraph.ingest.ftm_lines`). The tables below declare the mapping:
 :data:`THING_SCHEMATA` become entities ``<dataset>:<ftm id>`` (FtM ids are global);
 :data:`RELATIONSHIPS` become links; :data:`FOLDED` records (Sanction, Passport,
 Identification) are folded into the entity they name (``lists``, ``attrs.sanctions``,
@@ -27,15 +27,14 @@ altered on each re-ingest.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import orjson
-
 from trgraph.errors import InputError
 from trgraph.ingest.base import Item, raw_text, require_path
+from trgraph.ingest.ftm_lines import Bad, check_record, props_of, read_records
 from trgraph.ingest.values import to_iso2
 from trgraph.model import Entity, EntityKind, Flag, JsonDict, Link, LinkKind, Provenance, Rejected, link_id, make_id
 
@@ -138,11 +137,6 @@ _FOLDED_RE = re.compile(rb'"(?:Sanction|Address|Passport|Identification)"')
 
 
 @dataclass(slots=True)
-class _Bad:
-    reason: str  # a line that is not valid JSON
-
-
-@dataclass(slots=True)
 class _Index:
     """What the pre-scan learns: folded facts per entity id, address texts by id and
     referent, and the line of each folded or Address record (to tell duplicates)."""
@@ -162,10 +156,10 @@ def load_ftm(path: Path, dataset: str = "ftm") -> Iterator[Item]:
 def _prescan(path: Path) -> _Index:
     index = _Index()
     # A false positive of the byte search (a name that says "Sanction") is parsed and ignored.
-    for line, rec, _raw in _rows(path, _FOLDED_RE.search):
-        if _check(rec):
+    for line, rec, _raw in read_records(path, _FOLDED_RE.search):
+        if check_record(rec):
             continue
-        rid, schema, props = rec["id"], rec["schema"], _props(rec)
+        rid, schema, props = rec["id"], rec["schema"], props_of(rec)
         if (schema not in FOLDED and schema != "Address") or index.lines.setdefault(rid, line) != line:
             continue  # not folded, or a duplicate (rejected in the main pass)
         if schema in FOLDED:
@@ -195,8 +189,8 @@ class _Loader:
     def run(self) -> Iterator[Item]:
         """Yield every item of the file."""
         where = str(self.path)
-        for line, rec, raw in _rows(self.path):
-            problem = rec.reason if isinstance(rec, _Bad) else _check(rec)
+        for line, rec, raw in read_records(self.path):
+            problem = rec.reason if isinstance(rec, Bad) else check_record(rec)
             if problem is None:
                 self.records += 1
                 facts = self.record(rec, line, raw)
@@ -216,7 +210,7 @@ class _Loader:
 
     def record(self, rec: JsonDict, line: int, raw: bytes) -> list[Item] | str:
         """What one record becomes, or the reason it is rejected."""
-        rid, schema, props = rec["id"], rec["schema"], _props(rec)
+        rid, schema, props = rec["id"], rec["schema"], props_of(rec)
         if schema in THING_SCHEMATA:
             if rid in self.things:
                 return f"duplicate id {rid} (first at line {self.things[rid]}); aggregate FtM fragments first"
@@ -321,86 +315,6 @@ class _Loader:
             identifiers={"ftm": ftm_id}, attrs={"unresolved": True, "mentioned_as": role},
             provenance=Provenance(self.dataset, rid, self.source, self.retrieved),
         )
-
-
-def _rows(path: Path, wanted: Callable[[bytes], object] | None = None) -> Iterator[tuple[int, Any, bytes]]:
-    """``(line, record or _Bad, raw line)`` for the non-blank lines (those ``wanted``, when
-    given); nested entities come out as records of their own, on their parent's line."""
-    try:
-        fh = path.open("rb")
-    except OSError as exc:
-        raise InputError(f"cannot read: {exc.strerror}", path=str(path)) from exc
-    with fh:
-        first = True
-        for line, raw in enumerate(fh, start=1):
-            if first:
-                raw = raw.removeprefix(b"\xef\xbb\xbf")
-                if not raw.strip():
-                    continue
-                first = False
-                if raw.lstrip().startswith(b"["):
-                    yield from _array_rows(path, raw + fh.read())
-                    return
-                if not _is_object(raw):  # e.g. a pretty-printed JSON document: not JSON lines at all
-                    raise InputError("not FollowTheMoney JSON lines: the first record is not a JSON object",
-                                     path=str(path), line=line)
-            if (wanted is not None and not wanted(raw)) or not raw.strip():
-                continue
-            try:
-                rec = orjson.loads(raw)
-            except orjson.JSONDecodeError as exc:
-                yield line, _Bad(f"invalid JSON ({exc})"), raw
-                continue
-            for nested in _flatten(rec) if raw.count(b'"schema"') > 1 and isinstance(rec, dict) else (rec,):
-                yield line, nested, raw
-
-
-def _is_object(raw: bytes) -> bool:
-    try:
-        return isinstance(orjson.loads(raw), dict)
-    except orjson.JSONDecodeError:
-        return False
-
-
-def _array_rows(path: Path, data: bytes) -> Iterator[tuple[int, Any, bytes]]:
-    """A file holding one JSON array: the record number stands in for the line."""
-    try:
-        records = orjson.loads(data)
-    except orjson.JSONDecodeError as exc:
-        raise InputError(f"invalid or truncated JSON array ({exc})", path=str(path)) from exc
-    if not isinstance(records, list):
-        raise InputError("expected JSON lines or one JSON array of FtM entities", path=str(path))
-    for n, rec in enumerate(records, start=1):
-        for nested in _flatten(rec) if isinstance(rec, dict) else [rec]:
-            yield n, nested, b""
-
-
-def _flatten(rec: JsonDict) -> list[JsonDict]:
-    """The record and every entity nested in its properties (replaced there by its id)."""
-    out = [rec]
-    for current in out:  # grows while we walk it: nested entities may nest further
-        props = _props(current)
-        for key, values in props.items():
-            if isinstance(values, list) and any(isinstance(v, dict) for v in values):
-                nested = [v for v in values if isinstance(v, dict) and isinstance(v.get("id"), str)]
-                out.extend(nested)
-                props[key] = [v["id"] if any(v is n for n in nested) else v for v in values]
-    return out
-
-
-def _check(rec: Any) -> str | None:
-    if not isinstance(rec, dict):
-        return f"record is a JSON {type(rec).__name__}, not an object"
-    rid, schema = rec.get("id"), rec.get("schema")
-    if not isinstance(rid, str) or not rid.strip():
-        return "record has no id"
-    if not isinstance(schema, str) or not schema.strip():
-        return f"record {rid} has no schema"
-    return None
-
-
-def _props(rec: JsonDict) -> JsonDict:
-    return rec["properties"] if isinstance(rec.get("properties"), dict) else {}
 
 
 def _clean(raw: Any) -> list[str]:
