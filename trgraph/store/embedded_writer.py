@@ -7,6 +7,7 @@ version of an id staged twice, records every addition, alteration and removal in
 Link ends are numbered while staging (see :mod:`trgraph.store.embedded_schema`). The
 staged rows stay until the next job or the connection's end (dropping them costs seconds
 on a big job, and nobody waits for it then).
+
 A job that writes as many rows as a table already holds drops that table's secondary
 indexes and builds them again afterwards: sorting once is far cheaper than millions of
 inserts at random places in each index.
@@ -27,7 +28,7 @@ from trgraph.model.records import canonical
 from trgraph.store.base import RunSummary, Writer
 from trgraph.store.embedded_schema import bump_generation
 
-#: The temporary tables one job stages its facts in (emptied at the start of every job).
+#: The temporary tables one job stages its facts in (made afresh at the start of every job).
 STAGE = """
 DROP TABLE IF EXISTS temp.stage_e;
 DROP TABLE IF EXISTS temp.stage_l;
