@@ -164,3 +164,13 @@ def test_a_different_kind_of_body_is_another_organisation(weights: TokenWeights)
     assert best is not None and best.features.get("kind_conflict") and best.score < REVIEW
     # A kind word only one side has is still weak evidence.
     assert score("Tsinghua", "Tsinghua University", weights) >= REVIEW
+
+
+def test_the_same_two_words_reversed_around_the_kind_word_are_for_review(weights: TokenWeights) -> None:
+    # Washington University (St. Louis) is not the University of Washington (Seattle), nor
+    # Miami University (Ohio) the University of Miami (Florida): possible, never auto-linked.
+    for a, b in (("Washington University", "University of Washington"), ("Miami University", "University of Miami")):
+        best = score_names(name_forms(a), name_forms(b), weights)
+        assert best is not None and REVIEW <= best.score < AUTO and "reversed_around_kind" in best.features
+    assert score("University of Washington", "University of Washington", weights) >= AUTO
+    assert score("Peking University", "Peking University", weights) >= AUTO

@@ -68,6 +68,10 @@ REVIEW_CAP = 0.85
 #: or by one misspelt word ("General Mortars" / "General Motors"): never linked unseen, always
 #: put before an analyst - a sibling fund or a deliberate misspelling both matter in screening.
 VARIANT_SCORE = 0.75
+#: What a name scores whose two words are the other's in reverse order around the kind word
+#: ("Washington University" / "University of Washington", "Miami University" / "University
+#: of Miami"): as often as not another institution, so a possible match for an analyst.
+REVERSED_SCORE = 0.72
 #: The least character similarity (rapidfuzz Indel) of the one differing word for a variant.
 VARIANT_MIN_SIMILARITY = 0.7
 #: The least weight the words both names share must carry for a variant.
@@ -384,6 +388,9 @@ def score_forms(a: NameForm, b: NameForm, weights: TokenWeights, slack: float = 
         features["same_letters"] = 1.0
         if best < 0.97:
             best, method = 0.97, "same_letters"
+    if _reversed_around_kind(a.tokens, b.tokens) and best > REVERSED_SCORE:
+        features["reversed_around_kind"] = REVERSED_SCORE
+        best = REVERSED_SCORE
     # Auto-linking needs every distinctive word spelt the same: a one-letter difference
     # in a place or brand (Hunan/Henan) is for an analyst to judge.
     fuzzy = [p for p in al.pairs if p.how == "fuzzy" and p.weight >= DISTINCTIVE]
@@ -417,6 +424,11 @@ def _variant(al: Alignment, a: Sequence[str], b: Sequence[str]) -> str | None:
     else:
         similar = Indel.normalized_similarity(x, y) >= VARIANT_MIN_SIMILARITY
     return "one_word_differs" if similar else None
+
+
+def _reversed_around_kind(a: Sequence[str], b: Sequence[str]) -> bool:
+    """Two words, one of them a kind word, in the other order on each side."""
+    return len(a) == 2 and a[0] != a[1] and tuple(b) == (a[1], a[0]) and bool(KINDS.intersection(a))
 
 
 def _one_letter_apart(a: str, b: str) -> bool:
