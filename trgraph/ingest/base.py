@@ -68,18 +68,27 @@ def csv_rows(
     ``"__error__"`` set, for the loader to reject.
     """
     content = read_text(path) if text is None else text
-    if not content.strip():
+    rows = csv_cells(path, content)
+    first = next(rows, None)
+    if first is None:
         raise InputError("file is empty", path=str(path))
-    reader = csv.reader(io.StringIO(content, newline=""), strict=True)
-    try:
-        header = next(reader)
-    except csv.Error as exc:
-        raise InputError(f"malformed CSV header: {exc}", path=str(path), line=1) from exc
+    header = first[1]
     keys = [h.strip().lower() for h in header]
     missing = [r for r in required if r not in keys]
     if missing:
         raise InputError(f"missing required column(s): {', '.join(missing)}; found: {', '.join(keys)}", path=str(path))
-    line = reader.line_num + 1
+    for line, cells in rows:
+        row = dict(zip(keys, (c.strip() for c in cells), strict=False))
+        if len(cells) != len(keys):
+            row["__error__"] = f"expected {len(keys)} cells, found {len(cells)}"
+        yield line, row
+
+
+def csv_cells(path: Path, content: str) -> Iterator[tuple[int, list[str]]]:
+    """``(line where the row starts, cells)`` of every row of CSV text that is not blank (a
+    DOS end-of-file mark counts as blank); malformed CSV is an :class:`InputError` at its line."""
+    reader = csv.reader(io.StringIO(content, newline=""), strict=True)
+    line = 1
     while True:
         try:
             cells = next(reader)
@@ -87,14 +96,9 @@ def csv_rows(
             return
         except csv.Error as exc:
             raise InputError(f"malformed CSV: {exc}", path=str(path), line=line) from exc
-        if not any(c.strip() for c in cells):
-            line = reader.line_num + 1
-            continue
-        row = dict(zip(keys, (c.strip() for c in cells), strict=False))
-        if len(cells) != len(keys):
-            row["__error__"] = f"expected {len(keys)} cells, found {len(cells)}"
-        yield line, row
-        line = reader.line_num + 1
+        start, line = line, reader.line_num + 1
+        if any(c.replace("\x1a", "").strip() for c in cells):
+            yield start, cells
 
 
 def json_files(path: Path) -> list[Path]:

@@ -16,15 +16,13 @@ Kingi", "Netherlands Antilles", "Commonwealth of Independent States" and
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from trgraph.errors import InputError
-from trgraph.ingest.base import Item, clean, require_path
+from trgraph.ingest.base import Item, clean, csv_cells, require_path
 from trgraph.ingest.flags import OFAC_SDN_LIST, date_in_name, flags_for_list, flags_for_programs, truncate
 from trgraph.ingest.values import to_iso2
 from trgraph.model import Entity, EntityKind, JsonDict, Link, LinkKind, Provenance, Rejected, link_id, make_id
@@ -132,19 +130,8 @@ def _rows(path: Path, width: int, label: str) -> Iterator[tuple[int, list[str], 
     text = _decode(path)
     if not text.strip(" \r\n\x1a"):
         raise InputError(f"{label} is empty", path=str(path))
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    line = 1
     checked = False
-    while True:
-        try:
-            cells = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as exc:
-            raise InputError(f"malformed CSV: {exc}", path=str(path), line=line) from exc
-        start, line = line, reader.line_num + 1
-        if not any(c.strip(" \x1a") for c in cells):
-            continue
+    for start, cells in csv_cells(path, text):
         if not checked:
             checked = True
             if len(cells) != width:
