@@ -6,8 +6,9 @@ import importlib
 from collections.abc import Iterator
 from pathlib import Path
 
-from trgraph.ingest.base import Item, LoaderFn, LoaderSpec
+from trgraph.ingest.base import Item, LoaderFn, LoaderSpec, PreparedLoaderFn
 from trgraph.ingest.job import IngestResult, run_ingest
+from trgraph.store.base import Prepared, Preparer
 
 
 def _lazy(module: str, function: str) -> LoaderFn:
@@ -15,6 +16,15 @@ def _lazy(module: str, function: str) -> LoaderFn:
     def load(path: Path, dataset: str) -> Iterator[Item]:
         fn: LoaderFn = getattr(importlib.import_module(module), function)
         return fn(path, dataset)
+
+    load.__name__ = function
+    return load
+
+
+def _lazy_prepared(module: str, function: str) -> PreparedLoaderFn:
+    def load(path: Path, dataset: str, prepare: Preparer) -> Iterator[Item | Prepared]:
+        fn: PreparedLoaderFn = getattr(importlib.import_module(module), function)
+        return fn(path, dataset, prepare)
 
     load.__name__ = function
     return load
@@ -34,7 +44,8 @@ LOADERS: dict[str, LoaderSpec] = {
         LoaderSpec("uk-sanctions", "uk_sanctions", _lazy("trgraph.ingest.uksanctions", "load_uk_sanctions"),
                    "UK Sanctions List (FCDO summary CSV or normalised tables folder)"),
         LoaderSpec("un-sc", "un_sc", _lazy("trgraph.ingest.unsc", "load_un_sc"), "UN SC consolidated list XML"),
-        LoaderSpec("ftm", "ftm", _lazy("trgraph.ingest.ftm", "load_ftm"), "FollowTheMoney JSON lines"),
+        LoaderSpec("ftm", "ftm", _lazy("trgraph.ingest.ftm", "load_ftm"), "FollowTheMoney JSON lines",
+                   load_prepared=_lazy_prepared("trgraph.ingest.ftm_parallel", "load_ftm_prepared")),
         LoaderSpec("aspi", "aspi", _lazy("trgraph.ingest.aspi", "load_aspi"),
                    "ASPI China Defence Universities Tracker (MISP galaxy JSON)"),
         LoaderSpec("gleif", "gleif", _lazy("trgraph.ingest.gleif", "load_gleif"),

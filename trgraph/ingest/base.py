@@ -21,9 +21,13 @@ import orjson
 
 from trgraph.errors import InputError
 from trgraph.model import Entity, Link, Rejected
+from trgraph.store.base import Prepared, Preparer
 
 Item = Entity | Link | Rejected
 LoaderFn = Callable[[Path, str], Iterator[Item]]
+#: A loader that can hand over entities and links as a writer's prepared rows (made with
+#: the writer's :data:`~trgraph.store.base.Preparer`, in worker processes for big files).
+PreparedLoaderFn = Callable[[Path, str, Preparer], Iterator[Item | Prepared]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +41,8 @@ class LoaderSpec:
     #: True for lists and registries whose newer version replaces the older one
     #: (entries missing from the new file are marked removed, never deleted).
     replaces: bool = True
+    #: The same loader handing over prepared rows, used when the writer can take them.
+    load_prepared: PreparedLoaderFn | None = None
 
 
 def require_path(path: Path) -> Path:

@@ -199,10 +199,16 @@ class _Loader:
                     continue
                 problem = facts
             yield Rejected(where, line, problem, _raw(raw, rec))
+        yield from self.finish()
+
+    def finish(self) -> Iterator[Item]:
+        """What comes after the last record: stubs for link ends never defined, then the
+        folded records that named no loaded entity."""
+        where = str(self.path)
         if self.records == 0:
             raise InputError("no FollowTheMoney records (JSON objects with an id and a schema) found", path=where)
         for ftm_id, (rid, spec, is_source) in self.pending.items():
-            yield self._stub(ftm_id, rid, spec, is_source)
+            yield self.stub(ftm_id, rid, spec, is_source)
         for line, rid, schema, named, rec, raw in self.deferred:
             if not any(t in self.things for t in named):
                 text = f"{schema} {rid} names {', '.join(named)}, not an entity loaded from this file; nothing to fold"
@@ -219,7 +225,7 @@ class _Loader:
                 return f"{schema} {rid} has no name"
             self.things[rid] = line
             self.pending.pop(rid, None)
-            return [self._entity(rec, rid, schema, props, name)]
+            return [self.entity(rec, rid, schema, props, name)]
         if schema in RELATIONSHIPS:
             return self._links(rec, rid, schema, props, RELATIONSHIPS[schema])
         if schema not in FOLDED and schema != "Address":
@@ -233,7 +239,8 @@ class _Loader:
             self.deferred.append((line, rid, schema, named, rec, raw))  # its entity may come later
         return []
 
-    def _entity(self, rec: JsonDict, rid: str, schema: str, props: JsonDict, name: str) -> Entity:
+    def entity(self, rec: JsonDict, rid: str, schema: str, props: JsonDict, name: str) -> Entity:
+        """The entity of a thing record (depends on nothing read before it but the pre-scan)."""
         kind, category = THING_SCHEMATA[schema]
         found: dict[str, list[str]] = {}
         for prop, raw in props.items():
@@ -287,6 +294,18 @@ class _Loader:
         return list(dict.fromkeys(label for label in map(_list_name, sanctions) if label))
 
     def _links(self, rec: JsonDict, rid: str, schema: str, props: JsonDict, spec: RelSpec) -> list[Item] | str:
+        made = self.link_items(rec, rid, schema, props, spec)
+        if isinstance(made, str):
+            return made
+        pairs, links = made
+        self.note_ends(pairs, rid, spec)
+        return list(links)
+
+    def link_items(
+        self, rec: JsonDict, rid: str, schema: str, props: JsonDict, spec: RelSpec
+    ) -> tuple[list[tuple[str, str]], list[Link]] | str:
+        """The (FtM ids of the ends, links) of a relationship record, or why it is rejected;
+        depends on nothing read before it."""
         sources, targets = _clean(props.get(spec.source)), _clean(props.get(spec.target))
         if not sources or not targets:
             missing = [p for p, v in ((spec.source, sources), (spec.target, targets)) if not v]
@@ -296,18 +315,23 @@ class _Loader:
             return f"{schema} {rid} links {sources[0]} to itself"
         attrs = _link_attrs(rec, schema, props, spec)
         prov = Provenance(self.dataset, rid, self.source, self.retrieved)
-        out: list[Item] = []
+        out: list[Link] = []
+        for s, t in pairs:
+            src, dst = make_id(self.dataset, s), make_id(self.dataset, t)
+            link_attrs = attrs if len(pairs) == 1 else dict(attrs)
+            out.append(Link(link_id(spec.kind, src, dst, rid), spec.kind, src, dst, prov, link_attrs))
+        return pairs, out
+
+    def note_ends(self, pairs: list[tuple[str, str]], rid: str, spec: RelSpec) -> None:
+        """Remember the ends not (yet) defined, for stubs, with the first relationship naming each."""
         for s, t in pairs:
             if s not in self.things and s not in self.pending:
                 self.pending[s] = (rid, spec, True)
             if t not in self.things and t not in self.pending:
                 self.pending[t] = (rid, spec, False)
-            src, dst = make_id(self.dataset, s), make_id(self.dataset, t)
-            link_attrs = attrs if len(pairs) == 1 else dict(attrs)
-            out.append(Link(link_id(spec.kind, src, dst, rid), spec.kind, src, dst, prov, link_attrs))
-        return out
 
-    def _stub(self, ftm_id: str, rid: str, spec: RelSpec, is_source: bool) -> Entity:
+    def stub(self, ftm_id: str, rid: str, spec: RelSpec, is_source: bool) -> Entity:
+        """An entity for a link end the file never defines (``attrs.unresolved``)."""
         person = spec.source_person if is_source else spec.target_person
         role = f"{_SPEC_SCHEMA[id(spec)]}.{spec.source if is_source else spec.target}"
         return Entity(

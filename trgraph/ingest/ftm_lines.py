@@ -47,13 +47,31 @@ def read_records(path: Path, wanted: Callable[[bytes], object] | None = None) ->
                                      path=str(path), line=line)
             if (wanted is not None and not wanted(raw)) or not raw.strip():
                 continue
-            try:
-                rec = orjson.loads(raw)
-            except orjson.JSONDecodeError as exc:
-                yield line, Bad(f"invalid JSON ({exc})"), raw
-                continue
-            for nested in _flatten(rec) if raw.count(b'"schema"') > 1 and isinstance(rec, dict) else (rec,):
-                yield line, nested, raw
+            yield from line_records(line, raw)
+
+
+def line_records(line: int, raw: bytes) -> list[tuple[int, Any, bytes]]:
+    """``(line, record or Bad, raw)`` of one non-blank line: its record and the entities nested in it."""
+    try:
+        rec = orjson.loads(raw)
+    except orjson.JSONDecodeError as exc:
+        return [(line, Bad(f"invalid JSON ({exc})"), raw)]
+    if raw.count(b'"schema"') > 1 and isinstance(rec, dict):
+        return [(line, nested, raw) for nested in _flatten(rec)]
+    return [(line, rec, raw)]
+
+
+def is_json_lines(path: Path) -> bool:
+    """Whether the file's first non-blank line (after a byte-order mark) is one JSON object."""
+    try:
+        with path.open("rb") as fh:
+            for raw in fh:
+                raw = raw.removeprefix(b"\xef\xbb\xbf")
+                if raw.strip():
+                    return _is_object(raw)
+    except OSError:
+        return False
+    return False
 
 
 def _is_object(raw: bytes) -> bool:

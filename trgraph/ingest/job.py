@@ -15,6 +15,7 @@ from trgraph.gcpause import gc_paused
 from trgraph.ingest.base import Item, LoaderSpec, require_path
 from trgraph.model import Entity, JsonDict, Link, Rejected
 from trgraph.store import Store
+from trgraph.store.base import Prepared
 
 BATCH = 20_000
 Progress = Callable[[int], None]
@@ -102,8 +103,14 @@ def run_ingest(
     with gc_paused(), begin as writer:
         entities: list[Entity] = []
         links: list[Link] = []
-        for item in _counted(spec.load(path, ds), progress):
-            if isinstance(item, Entity):
+        prepare = writer.prepare
+        items = spec.load_prepared(path, ds, prepare) if spec.load_prepared and prepare else spec.load(path, ds)
+        for item in _counted(items, progress):
+            if isinstance(item, Prepared):
+                writer.put_prepared(item)
+                result.entities += len(item.entities)
+                result.links += len(item.links)
+            elif isinstance(item, Entity):
                 entities.append(item)
                 if len(entities) >= BATCH:
                     writer.put_entities(entities)
@@ -140,17 +147,18 @@ def run_ingest(
     return result
 
 
-def _counted(items: Iterator[Item], progress: Progress | None) -> Iterator[Item]:
+def _counted(items: Iterator[Item | Prepared], progress: Progress | None) -> Iterator[Item | Prepared]:
     if progress is None:
         yield from items
         return
-    n = 0
+    told = 0
     for item in items:
-        n += 1
-        if n % 10_000 == 0:
-            progress(10_000)
+        told += len(item.entities) + len(item.links) if isinstance(item, Prepared) else 1
+        if told >= 10_000:
+            progress(told)
+            told = 0
         yield item
-    progress(n % 10_000)
+    progress(told)
 
 
 def _write_quarantine(path: Path, rows: list[Rejected]) -> None:

@@ -9,7 +9,7 @@ list) unless asked otherwise.
 from __future__ import annotations
 
 import abc
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Literal
@@ -29,6 +29,19 @@ class Edge:
     kind: LinkKind
     end_date: str | None
     share_pct: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """Entities and links already turned into one backend's own rows by its writer's
+    :attr:`Writer.prepare` (in a worker process, say), for :meth:`Writer.put_prepared`."""
+
+    entities: list[tuple[object, ...]]
+    links: list[tuple[object, ...]]
+
+
+#: A pure, module-level function from entities and links to a backend's rows.
+Preparer = Callable[[Sequence[Entity], Sequence[Link]], Prepared]
 
 
 @dataclass(slots=True)
@@ -55,6 +68,15 @@ class Writer(abc.ABC):
     @abc.abstractmethod
     def put_links(self, links: Sequence[Link]) -> None:
         """Stage a batch of links."""
+
+    #: This backend's :data:`Preparer` when it can take rows prepared elsewhere (by a loader's
+    #: worker processes) through :meth:`put_prepared`; None when it takes only entities and links.
+    prepare: Preparer | None = None
+
+    def put_prepared(self, rows: Prepared) -> None:
+        """Stage rows made by :attr:`prepare`, exactly as :meth:`put_entities` and :meth:`put_links`
+        would stage the entities and links they were made from."""
+        raise NotImplementedError(f"{type(self).__name__} takes entities and links only")
 
     @abc.abstractmethod
     def commit(self, *, accepted: int, rejected: int) -> RunSummary:

@@ -25,7 +25,7 @@ import orjson
 
 from trgraph.model import Entity, Link, Run
 from trgraph.model.records import canonical
-from trgraph.store.base import RunSummary, Writer
+from trgraph.store.base import Prepared, RunSummary, Writer
 from trgraph.store.embedded_schema import bump_generation
 
 #: The temporary tables one job stages its facts in (made afresh at the start of every job).
@@ -59,6 +59,28 @@ def name_key(name: str) -> str:
     return " ".join(name.casefold().split())
 
 
+def stage_rows(entities: Sequence[Entity], links: Sequence[Link]) -> Prepared:
+    """The stage-table rows of entities and of links (a link's row lacks its two end numbers,
+    which only the store can give): pure, so that a loader's worker process can make them."""
+    entity_rows: list[tuple[object, ...]] = []
+    for e in entities:
+        doc, digest = canonical(e.to_dict())
+        key = name_key(e.name)
+        aliases = sorted({name_key(n) for n in e.names} - {key})
+        flags = ",".join(sorted(f.value for f in e.flags))
+        entity_rows.append(
+            (e.id, e.kind.value, e.name, key, e.country, flags, doc, digest, orjson.dumps(aliases) if aliases else None)
+        )
+    link_rows: list[tuple[object, ...]] = []
+    for lk in links:
+        end = lk.attrs.get("end_date")
+        doc, digest = canonical(lk.to_dict())
+        link_rows.append(
+            (lk.id, lk.kind.value, lk.source, lk.target, str(end) if end else None, lk.share_pct, doc, digest)
+        )
+    return Prepared(entity_rows, link_rows)
+
+
 class SqliteWriter(Writer):
     """One ingest job on the embedded store (see :class:`~trgraph.store.base.Writer`)."""
 
@@ -72,47 +94,25 @@ class SqliteWriter(Writer):
         self._new_numbers: list[tuple[int, str]] = []
         self._next_number: int | None = None
 
+    #: Rows for the stage tables (link rows without their end numbers), made anywhere.
+    prepare = staticmethod(stage_rows)
+
     def put_entities(self, entities: Sequence[Entity]) -> None:
-        rows = []
-        for e in entities:
-            doc, digest = canonical(e.to_dict())
-            aliases = sorted({name_key(n) for n in e.names} - {name_key(e.name)})
-            rows.append(
-                (
-                    e.id,
-                    e.kind.value,
-                    e.name,
-                    name_key(e.name),
-                    e.country,
-                    ",".join(sorted(f.value for f in e.flags)),
-                    doc,
-                    digest,
-                    orjson.dumps(aliases) if aliases else None,
-                )
-            )
-        self._db.executemany("INSERT INTO stage_e VALUES(?,?,?,?,?,?,?,?,?)", rows)
+        self.put_prepared(stage_rows(entities, ()))
 
     def put_links(self, links: Sequence[Link]) -> None:
-        number = self._numbered(list(dict.fromkeys(end for lk in links for end in (lk.source, lk.target))))
-        rows = []
-        for lk in links:
-            end = lk.attrs.get("end_date")
-            doc, digest = canonical(lk.to_dict())
-            rows.append(
-                (
-                    lk.id,
-                    lk.kind.value,
-                    lk.source,
-                    lk.target,
-                    str(end) if end else None,
-                    lk.share_pct,
-                    doc,
-                    digest,
-                    number[lk.source],
-                    number[lk.target],
-                )
+        self.put_prepared(stage_rows((), links))
+
+    def put_prepared(self, rows: Prepared) -> None:
+        if rows.entities:
+            self._db.executemany("INSERT INTO stage_e VALUES(?,?,?,?,?,?,?,?,?)", rows.entities)
+        if rows.links:
+            ends = [(str(r[2]), str(r[3])) for r in rows.links]  # source, target
+            number = self._numbered(list(dict.fromkeys(end for pair in ends for end in pair)))
+            self._db.executemany(
+                "INSERT INTO stage_l VALUES(?,?,?,?,?,?,?,?,?,?)",
+                [(*r, number[s], number[t]) for r, (s, t) in zip(rows.links, ends, strict=True)],
             )
-        self._db.executemany("INSERT INTO stage_l VALUES(?,?,?,?,?,?,?,?,?,?)", rows)
 
     def _numbered(self, ends: Sequence[str]) -> dict[str, int]:
         """The number of each id (given now, in the order met, to ids that never ended a link before)."""
