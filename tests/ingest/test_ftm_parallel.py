@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import shared_file
+from trgraph.errors import TrgraphError
 from trgraph.ingest import LOADERS, ftm_parallel, run_ingest
 from trgraph.ingest.ftm import load_ftm
 from trgraph.model import Entity, Link, Rejected
@@ -89,3 +91,21 @@ def test_an_ingest_job_gives_the_same_store_either_way(tmp_path: Path, monkeypat
         store.close()
     assert results[0][:2] == results[1][:2] and sorted(results[0][2]) == sorted(results[1][2])
     assert results[0][3:] == results[1][3:]
+
+
+def _dies(path: Path, start: int, end: int, first: int) -> None:
+    os._exit(3)  # a worker killed mid-job (out of memory, say)
+
+
+def test_a_worker_that_dies_fails_the_job_and_writes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "tricky.ftm.json"
+    path.write_bytes(b"\n".join(TRICKY) + b"\n")
+    store = EmbeddedStore(tmp_path / "s.db")
+    before = store.stats()
+    monkeypatch.setattr(ftm_parallel, "PARALLEL_MIN_BYTES", 0)
+    monkeypatch.setattr(ftm_parallel, "BLOCK_BYTES", 128)
+    monkeypatch.setattr(ftm_parallel, "_work", _dies)
+    with pytest.raises(TrgraphError, match="worker process reading the file died"):
+        run_ingest(store, LOADERS["ftm"], path)
+    assert store.stats() == before and store.runs() == []
+    store.close()

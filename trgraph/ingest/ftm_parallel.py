@@ -17,11 +17,14 @@ import multiprocessing
 import os
 from collections import deque
 from collections.abc import Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
-from multiprocessing.pool import AsyncResult
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
+from trgraph.errors import TrgraphError
 from trgraph.ingest.base import Item, require_path
 from trgraph.ingest.ftm import (
     FOLDED,
@@ -42,8 +45,9 @@ from trgraph.store.base import Prepared, Preparer
 PARALLEL_MIN_BYTES = 32 << 20
 #: Bytes per block handed to a worker.
 BLOCK_BYTES = 8 << 20
-#: Blocks in flight at once: bounds the memory of results waiting for the parent.
-WINDOW = 4
+#: Worker processes at most (measured with 2, on a 2-core machine: the parent, which stages
+#: the rows into the store, shares the cores with them).
+MAX_WORKERS = 4
 
 # What a forked worker needs, set by the parent just before it forks (never pickled).
 _CONTEXT: tuple[_Loader, Preparer] | None = None
@@ -61,7 +65,7 @@ def load_ftm_prepared(path: Path, dataset: str, prepare: Preparer) -> Iterator[I
     """:func:`~trgraph.ingest.ftm.load_ftm`, with entities and links as ``prepare``'s rows,
     made in worker processes when the file is big enough."""
     require_path(path)
-    workers = min(2, os.cpu_count() or 1)
+    workers = min(MAX_WORKERS, os.cpu_count() or 1)
     if (
         not path.is_file()
         or path.stat().st_size < PARALLEL_MIN_BYTES
@@ -74,22 +78,24 @@ def load_ftm_prepared(path: Path, dataset: str, prepare: Preparer) -> Iterator[I
     global _CONTEXT
     loader = _Loader(path, dataset, _prescan(path))
     _CONTEXT = (loader, prepare)
+    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
     try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            blocks = iter(_blocks(path))
-            waiting: deque[AsyncResult[_Block]] = deque()
-            for block in blocks:
-                waiting.append(pool.apply_async(_work, (path, *block)))
-                if len(waiting) >= WINDOW:
-                    break
-            while waiting:
-                done = waiting.popleft().get()
-                following = next(blocks, None)
-                if following is not None:
-                    waiting.append(pool.apply_async(_work, (path, *following)))
-                yield from _settle(loader, done)
+        blocks = iter(_blocks(path))
+        # two blocks in flight per worker: enough to keep them busy, and it bounds the results waiting
+        waiting: deque[Future[_Block]] = deque(pool.submit(_work, path, *b) for b in islice(blocks, 2 * workers))
+        while waiting:
+            try:
+                done = waiting.popleft().result()
+            except BrokenProcessPool as exc:
+                raise TrgraphError(f"{path}: a worker process reading the file died ({exc}); nothing was written."
+                                   " Run again, or free some memory") from exc
+            following = next(blocks, None)
+            if following is not None:
+                waiting.append(pool.submit(_work, path, *following))
+            yield from _settle(loader, done)
     finally:
         _CONTEXT = None
+        pool.shutdown(wait=True, cancel_futures=True)
     tail: list[Entity] = []
     for item in loader.finish():
         if isinstance(item, Entity):
