@@ -107,9 +107,15 @@ def run_ingest(
         items = spec.load_prepared(path, ds, prepare) if spec.load_prepared and prepare else spec.load(path, ds)
         for item in _counted(items, progress):
             if isinstance(item, Prepared):
+                # staged in the order the loader gave them, so that the last version of an id wins
+                if entities:
+                    writer.put_entities(entities)
+                if links:
+                    writer.put_links(links)
+                result.entities += len(entities) + len(item.entities)
+                result.links += len(links) + len(item.links)
+                entities, links = [], []
                 writer.put_prepared(item)
-                result.entities += len(item.entities)
-                result.links += len(item.links)
             elif isinstance(item, Entity):
                 entities.append(item)
                 if len(entities) >= BATCH:
