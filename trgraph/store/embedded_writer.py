@@ -84,6 +84,9 @@ def stage_rows(entities: Sequence[Entity], links: Sequence[Link]) -> Prepared:
 class SqliteWriter(Writer):
     """One ingest job on the embedded store (see :class:`~trgraph.store.base.Writer`)."""
 
+    #: Rows for the stage tables (link rows without their end numbers), made anywhere.
+    prepare = staticmethod(stage_rows)
+
     def __init__(self, db: sqlite3.Connection, run_id: int, scope: str, replace: bool) -> None:
         self._db = db
         self.run_id = run_id
@@ -93,9 +96,6 @@ class SqliteWriter(Writer):
         self._numbers: dict[str, int] = {}  # link end → number, for the ids this job has met
         self._new_numbers: list[tuple[int, str]] = []
         self._next_number: int | None = None
-
-    #: Rows for the stage tables (link rows without their end numbers), made anywhere.
-    prepare = staticmethod(stage_rows)
 
     def put_entities(self, entities: Sequence[Entity]) -> None:
         self.put_prepared(stage_rows(entities, ()))
