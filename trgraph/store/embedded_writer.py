@@ -132,7 +132,7 @@ class SqliteWriter(Writer):
         return known
 
     def commit(self, *, accepted: int, rejected: int) -> RunSummary:
-        db, run, scope = self._db, self.run_id, self.scope
+        db, run = self._db, self.run_id
         try:
             counts = Counter[str]()
             written = {}
@@ -163,7 +163,6 @@ class SqliteWriter(Writer):
             " added, altered, removed FROM runs WHERE id=?",
             (run,),
         ).fetchone()
-        del scope
         return RunSummary(Run(*row))
 
     def _diff(self, table: str, stage: str, what: str) -> Counter[str]:
@@ -171,29 +170,26 @@ class SqliteWriter(Writer):
         db, run, scope = self._db, self.run_id, self.scope
         name = "s.name" if table == "entities" else "s.kind || ' ' || s.source || ' -> ' || s.target"
         old_name = "t.name" if table == "entities" else "t.kind || ' ' || t.source || ' -> ' || t.target"
-        before = db.total_changes
-        db.execute(
+        added = _rows_written(
+            db,
             f"INSERT INTO changes SELECT ?, ?, s.id, 'added', ?, {name}, NULL, NULL FROM {stage} s"
             f" LEFT JOIN {table} t ON t.id=s.id WHERE t.id IS NULL OR t.removed_run IS NOT NULL",
             (run, what, scope),
         )
-        added = db.total_changes - before
-        before = db.total_changes
-        db.execute(
+        altered = _rows_written(
+            db,
             f"INSERT INTO changes SELECT ?, ?, s.id, 'altered', ?, {name}, t.doc, s.doc FROM {stage} s"
             f" JOIN {table} t ON t.id=s.id WHERE t.removed_run IS NULL AND t.hash != s.hash",
             (run, what, scope),
         )
-        altered = db.total_changes - before
         removed = 0
         if self.replace:
-            before = db.total_changes
-            db.execute(
+            removed = _rows_written(
+                db,
                 f"INSERT INTO changes SELECT ?, ?, t.id, 'removed', ?, {old_name}, t.doc, NULL FROM {table} t"
                 f" WHERE t.scope=? AND t.removed_run IS NULL AND t.id NOT IN (SELECT id FROM {stage})",
                 (run, what, scope, scope),
             )
-            removed = db.total_changes - before
             db.execute(
                 f"UPDATE {table} SET removed_run=? WHERE scope=? AND removed_run IS NULL"
                 f" AND id NOT IN (SELECT id FROM {stage})",
@@ -245,6 +241,13 @@ class SqliteWriter(Writer):
         if self._db.in_transaction:
             self._db.execute("ROLLBACK")
         self._db.execute(f"PRAGMA cache_size=-{READ_CACHE_KIB}")
+
+
+def _rows_written(db: sqlite3.Connection, sql: str, params: tuple[object, ...]) -> int:
+    """Run one writing statement; return how many rows it wrote."""
+    before = db.total_changes
+    db.execute(sql, params)
+    return db.total_changes - before
 
 
 def _index_stage(db: sqlite3.Connection, stage: str) -> None:
