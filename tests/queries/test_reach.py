@@ -92,8 +92,12 @@ def test_aspi_category_is_a_channel_of_its_own() -> None:
 KINDS = [k.value for k in LinkKind if k is not LinkKind.LISTED_ON]
 
 
+#: A drawn graph: (source, target, kind) rows, flags by entity, the rows that have ended.
+Graph = tuple[list[tuple[str, str, str]], dict[str, str], frozenset[int]]
+
+
 @st.composite
-def graphs(draw: st.DrawFn) -> tuple[list[tuple[str, str, str]], dict[str, str], frozenset[int]]:
+def graphs(draw: st.DrawFn) -> Graph:
     n = draw(st.integers(2, 9))
     names = [f"n{i}" for i in range(n)]
     rows = draw(st.lists(st.tuples(st.sampled_from(names), st.sampled_from(names), st.sampled_from(KINDS)),
@@ -105,11 +109,16 @@ def graphs(draw: st.DrawFn) -> tuple[list[tuple[str, str, str]], dict[str, str],
     return rows, flags, ended
 
 
+#: Weight settings every property holds for: defaults, everything a hub, hubs passing at half.
+WEIGHT_VARIANTS = st.sampled_from(
+    [Weights(), Weights(hub_min_in_degree=1), Weights(hub_min_in_degree=1, hub_factor=0.5)]
+)
+
+
 @settings(max_examples=150, deadline=None)
-@given(graphs(), st.integers(0, 4), st.sampled_from([Weights(), Weights(hub_min_in_degree=1),
-                                                      Weights(hub_min_in_degree=1, hub_factor=0.5)]))
+@given(graphs(), st.integers(0, 4), WEIGHT_VARIANTS)
 def test_bulk_values_equal_the_best_enumerated_path(
-    graph: tuple[list[tuple[str, str, str]], dict[str, str], frozenset[int]], hops: int, weights: Weights
+    graph: Graph, hops: int, weights: Weights
 ) -> None:
     rows, flags, ended = graph
     ix = build(rows, flags, ended=ended)
@@ -144,7 +153,7 @@ def test_bulk_values_equal_the_best_enumerated_path(
 @settings(max_examples=100, deadline=None)
 @given(graphs(), st.integers(0, 8), st.sampled_from(["owned_by", "part_of", "funded_by"]))
 def test_adding_a_sanctioned_owner_never_lowers_a_value(
-    graph: tuple[list[tuple[str, str, str]], dict[str, str], frozenset[int]], pick: int, kind: str
+    graph: Graph, pick: int, kind: str
 ) -> None:
     rows, flags, ended = graph
     ix_before = build(rows, flags, ended=ended)
@@ -160,10 +169,9 @@ def test_adding_a_sanctioned_owner_never_lowers_a_value(
 
 
 @settings(max_examples=200, deadline=None)
-@given(graphs(), st.integers(0, 4), st.sampled_from([Weights(), Weights(hub_min_in_degree=1),
-                                                      Weights(hub_min_in_degree=1, hub_factor=0.5)]))
+@given(graphs(), st.integers(0, 4), WEIGHT_VARIANTS)
 def test_a_search_within_the_neighbourhood_answers_exactly_for_its_centre(
-    graph: tuple[list[tuple[str, str, str]], dict[str, str], frozenset[int]], hops: int, weights: Weights
+    graph: Graph, hops: int, weights: Weights
 ) -> None:
     rows, flags, ended = graph
     ix = build(rows, flags, ended=ended)
