@@ -9,7 +9,6 @@ transaction. A problem with the whole file (missing, truncated, wrong layout) ra
 from __future__ import annotations
 
 import csv
-import gc
 import io
 import zipfile
 from collections.abc import Callable, Iterator
@@ -20,6 +19,7 @@ from typing import Any
 import orjson
 
 from trgraph.errors import InputError
+from trgraph.gcpause import gc_paused
 from trgraph.model import Entity, Link, Rejected
 from trgraph.store.base import Prepared, Preparer
 
@@ -142,15 +142,11 @@ def parse_json(data: bytes, path: Path) -> Any:
     The cyclic garbage collector is paused while parsing: the millions of fresh
     containers of a large dump otherwise trigger collections that treble the time.
     """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        return orjson.loads(data)
-    except orjson.JSONDecodeError as exc:
-        raise InputError(f"invalid JSON ({exc})", path=str(path)) from exc
-    finally:
-        if enabled:
-            gc.enable()
+    with gc_paused():
+        try:
+            return orjson.loads(data)
+        except orjson.JSONDecodeError as exc:
+            raise InputError(f"invalid JSON ({exc})", path=str(path)) from exc
 
 
 def read_json(path: Path) -> Any:
