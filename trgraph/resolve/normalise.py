@@ -317,6 +317,13 @@ def name_forms(name: str, *, organisation: bool = True) -> tuple[NameForm, ...]:
     return tuple(out)
 
 
+def final_bracket(name: str) -> tuple[str, str] | None:
+    """The name before a final bracket and the bracket's text ("Sciex (Canada)" → "Sciex",
+    "Canada"), or None."""
+    m = _FINAL_PAREN_RE.search(name)
+    return (name[: m.start()].strip(), m.group(1).strip()) if m is not None else None
+
+
 def _final_acronym(name: str) -> str | None:
     """The acronym in brackets at the end of a name ("… Astronautics (BUAA)"), else None."""
     m = _FINAL_PAREN_RE.search(name)
