@@ -139,17 +139,17 @@ class CandidateIndex:
         the university, not its Dearborn campus; "University of California" any campus, "UCB
         Pharma" either of two. What is left must still be distinctive (:meth:`_distinctive`),
         and only a query that is exactly that name finds it."""
-        owners: dict[tuple[str, ...], set[int]] = defaultdict(set)
-        for i, form in enumerate(self.forms):
-            owners[form.tokens].add(self.form_entity[i])
         left: dict[tuple[str, ...], set[int]] = defaultdict(set)
         found: list[tuple[int, NameForm]] = []
+        towns: dict[str, tuple[str, ...]] = {}
         for number, entity in enumerate(self.entities):
             city = entity.attrs.get("city")
-            town = tuple(tokenize(city)) if isinstance(city, str) else ()
+            town: tuple[str, ...] = ()
+            if isinstance(city, str):
+                town = towns.get(city) or towns.setdefault(city, tuple(tokenize(city)))
             for fi in self.entity_forms[number]:
                 form = self.forms[fi]
-                bracket = final_bracket(form.original) if entity.country else None
+                bracket = final_bracket(form.original) if entity.country and form.original.endswith(")") else None
                 if bracket is not None and country_code(bracket[1]) == entity.country:
                     stem = _without_place(form.tokens, tuple(tokenize(bracket[1])))
                     fit = stem is not None and self._distinctive(stem, kind=False)
@@ -161,6 +161,10 @@ class CandidateIndex:
                 if stem is not None and fit:
                     left[stem].add(number)
                     found.append((number, replace(form, tokens=stem, compact="".join(stem), initials="")))
+        owners: dict[tuple[str, ...], set[int]] = defaultdict(set)
+        for i, form in enumerate(self.forms):
+            if form.tokens in left:
+                owners[form.tokens].add(self.form_entity[i])
         for number, form in found:
             if left[form.tokens] == {number} and owners.get(form.tokens, {number}) == {number}:
                 self.placeless.add(len(self.forms))
