@@ -119,7 +119,7 @@ class CandidateIndex:
                 self.form_entity.append(number)
             self.entity_forms.append(ids)
         self.weights = weights or TokenWeights.from_forms(f.tokens for f in self.forms)
-        #: Forms of a name without the entity's own city (see :meth:`_add_placeless`).
+        #: Forms of a name without the entity's own city or country (see :meth:`_add_placeless`).
         self.placeless: set[int] = set()
         self._add_placeless()
         self.block = block
@@ -150,8 +150,8 @@ class CandidateIndex:
             for fi in self.entity_forms[number]:
                 form = self.forms[fi]
                 bracket = final_bracket(form.original) if entity.country and form.original.endswith(")") else None
-                if bracket is not None and country_code(bracket[1]) == entity.country:
-                    stem = _without_place(form.tokens, tuple(tokenize(bracket[1])))
+                if bracket is not None and country_code(bracket) == entity.country:
+                    stem = _without_place(form.tokens, tuple(tokenize(bracket)))
                     fit = stem is not None and self._distinctive(stem, kind=False)
                 elif town:
                     stem = _without_place(form.tokens, town)
@@ -409,7 +409,7 @@ class CandidateIndex:
             for fi in forms if forms is not None else self.entity_forms[number]:
                 form = self.forms[fi]
                 if fi in self.placeless and qf.tokens != form.tokens:
-                    continue  # only the name exactly as written without its city
+                    continue  # only the name exactly as written without its place
                 s = score_forms(qf, form, self.weights, query.slack)
                 if fi in self.placeless:
                     s = _place_omitted(s)
@@ -446,13 +446,13 @@ def _without_place(tokens: tuple[str, ...], place: tuple[str, ...]) -> tuple[str
 
 
 def _place_omitted(s: NameScore) -> NameScore:
-    """A score on a name without its city: at most :data:`PLACE_OMITTED_SCORE`, and said so."""
+    """A score on a name without its place: at most :data:`PLACE_OMITTED_SCORE`, and said so."""
     score = min(s.score, PLACE_OMITTED_SCORE)
     features = {**s.features, "own_place_omitted": score}
     return replace(s, score=score, method="place_omitted" if s.method == "tokens" else s.method, features=features)
 
 
-#: The least weight of the rare word a name must keep without its city.
+#: The least weight of the rare word a name must keep without its place.
 PLACELESS_MIN_WEIGHT = 0.7
 COUNTRY_BONUS = 0.03
 #: Least weighted overlap (of distinctive words) for a name to be scored at all.

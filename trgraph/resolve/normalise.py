@@ -317,20 +317,16 @@ def name_forms(name: str, *, organisation: bool = True) -> tuple[NameForm, ...]:
     return tuple(out)
 
 
-def final_bracket(name: str) -> tuple[str, str] | None:
-    """The name before a final bracket and the bracket's text ("Sciex (Canada)" → "Sciex",
-    "Canada"), or None."""
+def final_bracket(name: str) -> str | None:
+    """The text in brackets at the end of a name ("Sciex (Canada)" → "Canada"), else None."""
     m = _FINAL_PAREN_RE.search(name)
-    return (name[: m.start()].strip(), m.group(1).strip()) if m is not None else None
+    return m.group(1).strip() if m is not None else None
 
 
 def _final_acronym(name: str) -> str | None:
     """The acronym in brackets at the end of a name ("… Astronautics (BUAA)"), else None."""
-    m = _FINAL_PAREN_RE.search(name)
-    if m is None:
-        return None
-    inner = m.group(1).strip()
-    return inner if len(inner) >= 3 and inner.isalnum() and is_acronym(inner) else None
+    inner = final_bracket(name)
+    return inner if inner is not None and len(inner) >= 3 and inner.isalnum() and is_acronym(inner) else None
 
 
 def _abbreviates(acronym: str, form: NameForm) -> bool:

@@ -77,10 +77,10 @@ VARIANT_MIN_SIMILARITY = 0.7
 #: The least weight the words both names share must carry for a variant.
 VARIANT_MIN_SHARED = 0.25
 DESCRIPTOR_MISSING = 0.5
-#: The most a name scores that is a registry name without the organisation's own city at its
-#: end ("Imperial College" / "Imperial College London", "Washington University" / "… in St.
-#: Louis"): as people write it, but another body may have dropped the same city, so it is put
-#: before an analyst, never linked unseen.
+#: The most a name scores that is a registry name without the organisation's own city or
+#: bracketed country at its end ("Imperial College" / "Imperial College London", "Washington
+#: University" / "… in St. Louis", "Sciex" / "Sciex (Canada)"): as people write it, but another
+#: body may have dropped the same place, so it is put before an analyst, never linked unseen.
 PLACE_OMITTED_SCORE = 0.85
 
 
