@@ -38,6 +38,9 @@ def test_a_school_named_after_its_university_is_cut_off() -> None:
     assert "the University of Pennsylvania" in names
     # The name before the school is the organisation itself when it is no university.
     assert "Baylor" not in searched("Department of Pediatrics, Baylor College of Medicine")
+    # An acronym is a university by name: "NYU School of Medicine", "… School of Medicine at UCLA".
+    assert "NYU" in searched("Department of Pathology, NYU School of Medicine")
+    assert "UCLA" in searched("Department of Medicine, David Geffen School of Medicine at UCLA")
 
 
 def test_dashes_and_slashes_separate_bodies_of_two_words_or_more() -> None:

@@ -6,8 +6,9 @@ parts (registries write "University of California, Los Angeles"), is searched as
 name, forgiving words the part has besides the organisation's name (``SLACK``). A part
 that names two bodies is cut once more, its pieces searched alone and rejoined: at a dash
 or slash between names of two words or more ("University of Zurich/ETH Zurich"), before " at " a university
-("Perelman School of Medicine at the University of Pennsylvania"), and where a school
-follows its university ("Johns Hopkins University School of Medicine"). A
+or an acronym ("Perelman School of Medicine at the University of Pennsylvania", "… at UCLA"), and
+where a school follows its university ("Johns Hopkins University School of Medicine", "NYU School
+of Medicine"). A
 part that is a country becomes the country hint; bare numbers (postcodes, footnote
 marks) are dropped. Affiliations run from the smallest unit to the institution
 ("Roslin Institute, University of Edinburgh"), so among the hits that score within
@@ -23,7 +24,7 @@ from itertools import pairwise
 
 from trgraph.model import Entity
 from trgraph.resolve.index import CandidateIndex, Hit, Query
-from trgraph.resolve.normalise import country_code, tokenize
+from trgraph.resolve.normalise import country_code, is_acronym, tokenize
 from trgraph.resolve.score import TYPE_WORDS
 
 _SPLIT_RE = re.compile(r"[,;，；]")
@@ -104,7 +105,7 @@ def _pieces(part: str) -> list[tuple[str, str, bool]]:
                 out.append((" ".join(of.group(2).split()), " of ", False))
                 continue
             tail = _SCHOOL_TAIL_RE.split(placed.strip(), maxsplit=1)
-            if len(tail) > 1 and not _TYPED_RE.search(tail[0]):
+            if len(tail) > 1 and not _names_body(tail[0]):
                 tail = [placed.strip()]  # "Baylor College of Medicine" is not Baylor's
             out.append((" ".join(tail[0].split()), glue, False))
             if len(tail) > 1:
@@ -124,7 +125,12 @@ def _dash_split(text: str) -> list[str]:
 def _at_split(text: str) -> list[str]:
     """``text`` cut before " at " when a university or institute follows."""
     cut = _AT_RE.split(text, maxsplit=1)
-    return cut if len(cut) == 2 and _TYPED_RE.search(cut[1]) else [text]
+    return cut if len(cut) == 2 and _names_body(cut[1]) else [text]
+
+
+def _names_body(text: str) -> bool:
+    """A university, institute or college by name, or an acronym ("NYU", "UCLA")."""
+    return bool(_TYPED_RE.search(text)) or is_acronym(text.strip())
 
 
 def _city(part: str) -> bool:
