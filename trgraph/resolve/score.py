@@ -77,6 +77,9 @@ VARIANT_MIN_SIMILARITY = 0.7
 #: The least weight the words both names share must carry for a variant.
 VARIANT_MIN_SHARED = 0.25
 DESCRIPTOR_MISSING = 0.5
+#: What a person's name left out of the other name weighs, as a share of its weight.
+OMITTED_NAME_WEIGHT = 0.25
+OMITTED_FUZZY_MIN_LEN = 6
 #: The most a name scores that is a registry name without the organisation's own city or
 #: bracketed country at its end ("Imperial College" / "Imperial College London", "Washington
 #: University" / "… in St. Louis", "Sciex" / "Sciex (Canada)"): as people write it, but another
@@ -393,6 +396,11 @@ def score_forms(a: NameForm, b: NameForm, weights: TokenWeights, slack: float = 
         features["same_letters"] = 1.0
         if best < 0.97:
             best, method = 0.97, "same_letters"
+    if not a.organisation and not b.organisation:
+        omitted = _names_omitted(al)
+        if omitted > best:
+            features["names_omitted"] = omitted
+            best, method = omitted, "names_omitted"
     if _reversed_around_kind(a.tokens, b.tokens) and best > REVERSED_SCORE:
         features["reversed_around_kind"] = REVERSED_SCORE
         best = REVERSED_SCORE
@@ -429,6 +437,23 @@ def _variant(al: Alignment, a: Sequence[str], b: Sequence[str]) -> str | None:
     else:
         similar = Indel.normalized_similarity(x, y) >= VARIANT_MIN_SIMILARITY
     return "one_word_differs" if similar else None
+
+
+def _names_omitted(al: Alignment) -> float:
+    """The score of two people's names when one is the other with names left out (a
+    patronymic, a middle name, a clan or tribal name: "Vladimir Putin" / "Vladimir
+    Vladimirovich Putin"): what is left out weighs :data:`OMITTED_NAME_WEIGHT` of its weight,
+    and the score stays below auto (another person may share the shorter name). 0.0 unless
+    every name of one is in the other, one of them distinctive ("Mohammed Ali" says little),
+    none only as the start of a longer one ("Oleksandr" is not "Oleksandrovych") and none
+    misspelt unless long ("Sergei" / "Sergey", not "Wang" / "Kang")."""
+    if bool(al.only_a) == bool(al.only_b) or len(al.pairs) < 2:
+        return 0.0
+    if any(p.how == "prefix" or (p.how != "exact" and min(len(p.a), len(p.b)) < OMITTED_FUZZY_MIN_LEN)
+           for p in al.pairs) or not any(p.how == "exact" and p.weight >= DISTINCTIVE for p in al.pairs):
+        return 0.0
+    total = al.matched + al.missed_pairs + OMITTED_NAME_WEIGHT * (al.missed_a + al.missed_b)
+    return min(REVIEW_CAP, al.matched / total) if total > 0 else 0.0
 
 
 def _reversed_around_kind(a: Sequence[str], b: Sequence[str]) -> bool:
