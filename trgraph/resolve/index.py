@@ -6,8 +6,8 @@ Built once per screening run. Each candidate name becomes one or more
 - a sparse form × token matrix of token weights (tokens used by more than
   ``frequent_share`` of all forms, such as "university" or 大, are left out of it and
   only consulted when a query has nothing rarer),
-- a one-deletion neighbourhood of the vocabulary, so that a misspelt query word
-  still finds its candidates ("Technolgy"),
+- the vocabulary by word length, so that a misspelt query word still finds its
+  candidates through the words within a typo's distance ("Technolgy"),
 - exact look-ups for acronyms, initials, same-letters spellings and identifiers.
 
 A batch of queries is one sparse matrix product; each query keeps its best
@@ -273,6 +273,7 @@ class CandidateIndex:
         vals: list[float] = []
         qnorm = np.zeros(len(queries))
         found: list[set[int]] = [set() for _ in queries]
+        self._learn_near(t for query in queries for form in query.forms for t in form.tokens if self._unknown(t))
         for qi, query in enumerate(queries):
             seen: set[int] = set()
             rare = False
@@ -320,24 +321,39 @@ class CandidateIndex:
         col = self.vocab.get(tok)
         if col is not None:
             return [(col, 1.0)]
-        if tok in self.frequent or len(tok) < 4 or not tok.isalpha():
+        if not self._unknown(tok):
             return []
-        found = self._near.get(tok)
-        if found is None:
-            # An unknown word (a typo in a register name): its neighbours in the vocabulary
-            # within a typo's distance, found by rapidfuzz over words of similar length.
-            edits = max_edits(len(tok))
-            near: list[str] = []
-            for length in range(len(tok) - edits, len(tok) + edits + 1):
+        if tok not in self._near:
+            self._learn_near([tok])
+        return self._near[tok]
+
+    def _unknown(self, tok: str) -> bool:
+        """A word of no indexed name that may be a typo of one (long enough, letters only)."""
+        return tok not in self.vocab and tok not in self.frequent and len(tok) >= 4 and tok.isalpha()
+
+    def _learn_near(self, tokens: Iterable[str]) -> None:
+        """Remember the vocabulary neighbours of unknown words (typos in register names): the
+        words within a typo's distance, the ten closest of each length, found by rapidfuzz for
+        all words of one length in one matrix."""
+        by_length: dict[int, list[str]] = defaultdict(list)
+        for tok in sorted(set(tokens)):
+            if tok not in self._near:
+                by_length[len(tok)].append(tok)
+        for size, group in by_length.items():
+            edits = max_edits(size)
+            near: dict[str, list[str]] = {tok: [] for tok in group}
+            for length in range(size - edits, size + edits + 1):
                 words = self.by_length.get(length)
-                if words:
-                    near.extend(
-                        str(m[0])
-                        for m in process.extract(tok, words, scorer=OSA.distance, score_cutoff=edits, limit=10)
-                    )
-            found = [(self.vocab[n], 0.8) for n in sorted(set(near))]
-            self._near[tok] = found
-        return found
+                if not words:
+                    continue
+                distances = process.cdist(group, words, scorer=OSA.distance, score_cutoff=edits, dtype=np.int32,
+                                          workers=-1)
+                for row, tok in zip(distances, group, strict=True):
+                    hits = np.flatnonzero(row <= edits)
+                    closest = hits[np.lexsort((hits, row[hits]))[:NEAR_PER_LENGTH]]
+                    near[tok].extend(words[i] for i in closest)
+            for tok, found in near.items():
+                self._near[tok] = [(self.vocab[n], 0.8) for n in sorted(set(found))]
 
     def _exact_hits(self, form: NameForm, into: set[int]) -> None:
         if form.acronym:
@@ -452,6 +468,8 @@ def _place_omitted(s: NameScore) -> NameScore:
     return replace(s, score=score, method="place_omitted" if s.method == "tokens" else s.method, features=features)
 
 
+#: How many vocabulary neighbours of each length an unknown word may have.
+NEAR_PER_LENGTH = 10
 #: The least weight of the rare word a name must keep without its place.
 PLACELESS_MIN_WEIGHT = 0.7
 COUNTRY_BONUS = 0.03
