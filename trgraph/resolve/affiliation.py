@@ -123,7 +123,7 @@ def _dash_split(text: str) -> list[str]:
 
 
 def _at_split(text: str) -> list[str]:
-    """``text`` cut before " at " when a university or institute follows."""
+    """``text`` cut before " at " when a university, an institute or an acronym follows."""
     cut = _AT_RE.split(text, maxsplit=1)
     return cut if len(cut) == 2 and _names_body(cut[1]) else [text]
 

@@ -9,7 +9,7 @@ side), so "Nanjing University" loses against "Nanjing University of Aeronautics 
 Astronautics" by the weight of "aeronautics" and "astronautics". Further features:
 identical letters with different spacing, single-word and acronym hits (capped by
 length, since short acronyms are ambiguous), acronym ↔ initials, legal-form conflict,
-and country agreement or conflict at the entity level.
+people's names with names left out, and country agreement or conflict (entity level).
 """
 
 from __future__ import annotations
@@ -77,9 +77,9 @@ VARIANT_MIN_SIMILARITY = 0.7
 #: The least weight the words both names share must carry for a variant.
 VARIANT_MIN_SHARED = 0.25
 DESCRIPTOR_MISSING = 0.5
-#: What a person's name left out of the other name weighs, as a share of its weight.
-OMITTED_NAME_WEIGHT = 0.25
-OMITTED_FUZZY_MIN_LEN = 6
+#: What a person's name left out of the other name weighs, as a share of its weight; names
+#: shorter than OMITTED_FUZZY_MIN_LEN letters must then be spelt alike (Wang is not Kang).
+OMITTED_NAME_WEIGHT, OMITTED_FUZZY_MIN_LEN = 0.25, 6
 #: The most a name scores that is a registry name without the organisation's own city or
 #: bracketed country at its end ("Imperial College" / "Imperial College London", "Washington
 #: University" / "… in St. Louis", "Sciex" / "Sciex (Canada)"): as people write it, but another
