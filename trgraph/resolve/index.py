@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 import numpy as np
 from rapidfuzz import process
@@ -26,17 +26,9 @@ from rapidfuzz.distance import OSA
 from scipy import sparse
 
 from trgraph.model import Entity, EntityKind
-from trgraph.resolve.normalise import NameForm, country_code, final_bracket, fold, name_forms, tokenize
-from trgraph.resolve.score import (
-    KINDS,
-    PLACE_OMITTED_SCORE,
-    REVIEW_CAP,
-    WEAK_WORDS,
-    NameScore,
-    TokenWeights,
-    max_edits,
-    score_forms,
-)
+from trgraph.resolve.normalise import NameForm, fold, name_forms
+from trgraph.resolve.places import place_omitted, placeless_forms
+from trgraph.resolve.score import REVIEW_CAP, NameScore, TokenWeights, max_edits, score_forms
 
 #: Identifier schemes that decide a match outright.
 ID_SCHEMES = ("ror", "lei", "grid", "fundref", "wikidata", "isni", "openalex")
@@ -119,9 +111,14 @@ class CandidateIndex:
                 self.form_entity.append(number)
             self.entity_forms.append(ids)
         self.weights = weights or TokenWeights.from_forms(f.tokens for f in self.forms)
-        #: Forms of a name without the entity's own city or country (see :meth:`_add_placeless`).
+        #: Forms of a name without the entity's own city or country (:mod:`.places`).
         self.placeless: set[int] = set()
-        self._add_placeless()
+        for number, form in placeless_forms(self.entities, self.entity_forms, self.forms, self.form_entity,
+                                            self.weights):
+            self.placeless.add(len(self.forms))
+            self.entity_forms[number].append(len(self.forms))
+            self.forms.append(form)
+            self.form_entity.append(number)
         self.block = block
         self._build_exact()
         self._build_matrix(frequent_share)
@@ -130,55 +127,6 @@ class CandidateIndex:
         return len(self.entities)
 
     # -- building ------------------------------------------------------------------
-    def _add_placeless(self) -> None:
-        """Index each name that ends in the entity's own place once more without it, as people
-        write it: its city (ROR's ``city``: "Imperial College London" → "Imperial College",
-        "Goethe University Frankfurt" → "Goethe University") or its country in brackets (ROR's
-        way of telling namesake companies apart: "Sciex (Canada)" → "Sciex"). Not when what is
-        left is a name of another entity or left by more than one: "University of Michigan" is
-        the university, not its Dearborn campus; "University of California" any campus, "UCB
-        Pharma" either of two. What is left must still be distinctive (:meth:`_distinctive`),
-        and only a query that is exactly that name finds it."""
-        left: dict[tuple[str, ...], set[int]] = defaultdict(set)
-        found: list[tuple[int, NameForm]] = []
-        towns: dict[str, tuple[str, ...]] = {}
-        for number, entity in enumerate(self.entities):
-            city = entity.attrs.get("city")
-            town: tuple[str, ...] = ()
-            if isinstance(city, str):
-                town = towns.get(city) or towns.setdefault(city, tuple(tokenize(city)))
-            for fi in self.entity_forms[number]:
-                form = self.forms[fi]
-                bracket = final_bracket(form.original) if entity.country and form.original.endswith(")") else None
-                if bracket is not None and country_code(bracket) == entity.country:
-                    stem = _without_place(form.tokens, tuple(tokenize(bracket)))
-                    fit = stem is not None and self._distinctive(stem, kind=False)
-                elif town:
-                    stem = _without_place(form.tokens, town)
-                    fit = stem is not None and self._distinctive(stem, kind=True)
-                else:
-                    continue
-                if stem is not None and fit:
-                    left[stem].add(number)
-                    found.append((number, replace(form, tokens=stem, compact="".join(stem), initials="")))
-        owners: dict[tuple[str, ...], set[int]] = defaultdict(set)
-        for i, form in enumerate(self.forms):
-            if form.tokens in left:
-                owners[form.tokens].add(self.form_entity[i])
-        for number, form in found:
-            if left[form.tokens] == {number} and owners.get(form.tokens, {number}) == {number}:
-                self.placeless.add(len(self.forms))
-                self.entity_forms[number].append(len(self.forms))
-                self.forms.append(form)
-                self.form_entity.append(number)
-
-    def _distinctive(self, stem: tuple[str, ...], *, kind: bool) -> bool:
-        """A name with a rare word of its own and, when ``kind``, saying what kind of body it is
-        ("Goethe University", not "Military Hospital" or "Faculty of Medicine")."""
-        return (not kind or bool(KINDS.intersection(stem))) and any(
-            t not in WEAK_WORDS and self.weights(t) >= PLACELESS_MIN_WEIGHT for t in stem
-        )
-
     def _build_exact(self) -> None:
         self.by_id: dict[tuple[str, str], list[int]] = defaultdict(list)
         for number, entity in enumerate(self.entities):
@@ -428,7 +376,7 @@ class CandidateIndex:
                     continue  # only the name exactly as written without its place
                 s = score_forms(qf, form, self.weights, query.slack)
                 if fi in self.placeless:
-                    s = _place_omitted(s)
+                    s = place_omitted(s)
                 elif qf.tokens == form.tokens:
                     spelt = 2 if fold(qf.original) == fold(form.original) else 0
                     exact = max(exact, spelt + (2 if form.original == entity.name else 1))
@@ -452,26 +400,8 @@ class CandidateIndex:
         return Hit(entity, round(score, 4), best.method, best, features, exact)
 
 
-def _without_place(tokens: tuple[str, ...], place: tuple[str, ...]) -> tuple[str, ...] | None:
-    """``tokens`` without a final run of the words of ``place`` from its first ("… University
-    Frankfurt" for Frankfurt am Main), or None when they do not end that way."""
-    for size in range(len(place), 0, -1):
-        if len(tokens) > size and tokens[-size:] == place[:size]:
-            return tokens[:-size]
-    return None
-
-
-def _place_omitted(s: NameScore) -> NameScore:
-    """A score on a name without its place: at most :data:`PLACE_OMITTED_SCORE`, and said so."""
-    score = min(s.score, PLACE_OMITTED_SCORE)
-    features = {**s.features, "own_place_omitted": score}
-    return replace(s, score=score, method="place_omitted" if s.method == "tokens" else s.method, features=features)
-
-
 #: How many vocabulary neighbours of each length an unknown word may have.
 NEAR_PER_LENGTH = 10
-#: The least weight of the rare word a name must keep without its place.
-PLACELESS_MIN_WEIGHT = 0.7
 COUNTRY_BONUS = 0.03
 #: Least weighted overlap (of distinctive words) for a name to be scored at all.
 MIN_OVERLAP = 0.15

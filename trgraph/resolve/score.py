@@ -80,11 +80,6 @@ DESCRIPTOR_MISSING = 0.5
 #: What a person's name left out of the other name weighs, as a share of its weight; names
 #: shorter than OMITTED_FUZZY_MIN_LEN letters must then be spelt alike (Wang is not Kang).
 OMITTED_NAME_WEIGHT, OMITTED_FUZZY_MIN_LEN = 0.25, 6
-#: The most a name scores that is a registry name without the organisation's own city or
-#: bracketed country at its end ("Imperial College" / "Imperial College London", "Washington
-#: University" / "… in St. Louis", "Sciex" / "Sciex (Canada)"): as people write it, but another
-#: body may have dropped the same place, so it is put before an analyst, never linked unseen.
-PLACE_OMITTED_SCORE = 0.85
 
 
 @lru_cache(maxsize=1)

@@ -1,0 +1,59 @@
+"""Registry names written without their own city or bracketed country, on real ROR records."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import FIXTURES
+from trgraph.ingest.ror import load_ror
+from trgraph.model import Entity
+from trgraph.resolve.index import CandidateIndex, Hit, Query
+from trgraph.resolve.places import PLACE_OMITTED_SCORE
+
+
+@pytest.fixture(scope="module")
+def places() -> CandidateIndex:
+    """Real ROR records whose names end in their city or their country in brackets."""
+    records = load_ror(FIXTURES / "resolve" / "ror_places.json")
+    return CandidateIndex(e for e in records if isinstance(e, Entity) and not e.attrs.get("unresolved"))
+
+
+def best(index: CandidateIndex, name: str) -> Hit | None:
+    hits = index.search(Query("q", [name]), limit=3)
+    return hits[0] if hits else None
+
+
+@pytest.mark.parametrize(("name", "expected"), [
+    ("Imperial College", "ror:041kmwe10"),
+    ("Goethe University", "ror:04cvxnb49"),
+    ("Washington University", "ror:01yc7t268"),
+    ("Sciex", "ror:037mh3841"),
+])
+def test_a_name_written_without_its_own_city_or_country_is_for_review(places: CandidateIndex, name: str,
+                                                                         expected: str) -> None:
+    hit = best(places, name)
+    assert hit is not None and hit.entity.id == expected
+    assert "own_place_omitted" in hit.features  # method: place_omitted, or single_word for "Sciex"
+    assert 0.7 <= hit.score <= PLACE_OMITTED_SCORE < 0.9  # proposed, never linked unseen
+
+
+def test_the_full_name_still_decides(places: CandidateIndex) -> None:
+    hit = best(places, "Imperial College London")
+    assert hit is not None and hit.entity.id == "ror:041kmwe10" and hit.score == 1.0
+    hit = best(places, "University of Washington")
+    assert hit is not None and hit.entity.id == "ror:00cvxb145" and hit.score == 1.0
+
+
+@pytest.mark.parametrize("name", [
+    "University of Michigan",  # the university itself, not its Dearborn campus
+    "University of California",  # any campus
+    "UCB Pharma",  # the Belgian or the Portuguese one
+    "Faculty of Medicine",  # says nothing without Sfax
+])
+def test_no_name_without_a_place_when_it_is_ambiguous_or_generic(places: CandidateIndex, name: str) -> None:
+    assert all("own_place_omitted" not in h.features for h in places.search(Query("q", [name]), limit=5))
+
+
+def test_only_the_name_exactly_as_written_without_its_city_counts(places: CandidateIndex) -> None:
+    hits = places.search(Query("q", ["Imperial College Business School"]), limit=5)
+    assert all("own_place_omitted" not in h.features for h in hits)

@@ -1,0 +1,92 @@
+"""Registry names written without the organisation's own place.
+
+People write "Imperial College" for Imperial College London, "Goethe University" for
+Goethe University Frankfurt and "Sciex" for ROR's "Sciex (Canada)" (ROR tells namesake
+companies apart by a country in brackets). :func:`placeless_forms` gives the index a
+second form of such names, without the entity's own city (ROR's ``city``) or bracketed
+country; :func:`place_omitted` caps what a match on one scores, so that it goes before an
+analyst and is never linked unseen: another body may have dropped the same place.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import replace
+
+from trgraph.model import Entity
+from trgraph.resolve.normalise import NameForm, country_code, final_bracket, tokenize
+from trgraph.resolve.score import KINDS, WEAK_WORDS, NameScore, TokenWeights
+
+#: The most a match on a name without its place scores: for review, never auto.
+PLACE_OMITTED_SCORE = 0.85
+#: The least weight of the rare word a name must keep without its place.
+PLACELESS_MIN_WEIGHT = 0.7
+
+
+def placeless_forms(
+    entities: Sequence[Entity],
+    entity_forms: Sequence[Sequence[int]],
+    forms: Sequence[NameForm],
+    form_entity: Sequence[int],
+    weights: TokenWeights,
+) -> list[tuple[int, NameForm]]:
+    """(entity number, form) for each indexed name that ends in the entity's own place, without
+    it. Not when what is left is a name of another entity or left by more than one: "University
+    of Michigan" is the university, not its Dearborn campus; "University of California" any
+    campus, "UCB Pharma" either of two. What is left must still be distinctive
+    (:func:`_distinctive`); only a query that is exactly that name should find it."""
+    left: dict[tuple[str, ...], set[int]] = defaultdict(set)
+    found: list[tuple[int, NameForm]] = []
+    towns: dict[str, tuple[str, ...]] = {}
+    for number, entity in enumerate(entities):
+        city = entity.attrs.get("city")
+        town: tuple[str, ...] = ()
+        if isinstance(city, str):
+            town = towns.get(city) or towns.setdefault(city, tuple(tokenize(city)))
+        for fi in entity_forms[number]:
+            form = forms[fi]
+            bracket = final_bracket(form.original) if entity.country and form.original.endswith(")") else None
+            if bracket is not None and country_code(bracket) == entity.country:
+                stem = _without_place(form.tokens, tuple(tokenize(bracket)))
+                fit = stem is not None and _distinctive(stem, weights, kind=False)
+            elif town:
+                stem = _without_place(form.tokens, town)
+                fit = stem is not None and _distinctive(stem, weights, kind=True)
+            else:
+                continue
+            if stem is not None and fit:
+                left[stem].add(number)
+                found.append((number, replace(form, tokens=stem, compact="".join(stem), initials="")))
+    owners: dict[tuple[str, ...], set[int]] = defaultdict(set)
+    for i, form in enumerate(forms):
+        if form.tokens in left:
+            owners[form.tokens].add(form_entity[i])
+    return [
+        (number, form) for number, form in found
+        if left[form.tokens] == {number} and owners.get(form.tokens, {number}) == {number}
+    ]
+
+
+def place_omitted(s: NameScore) -> NameScore:
+    """A score on a name without its place: at most :data:`PLACE_OMITTED_SCORE`, and said so."""
+    score = min(s.score, PLACE_OMITTED_SCORE)
+    features = {**s.features, "own_place_omitted": score}
+    return replace(s, score=score, method="place_omitted" if s.method == "tokens" else s.method, features=features)
+
+
+def _distinctive(stem: tuple[str, ...], weights: TokenWeights, *, kind: bool) -> bool:
+    """A name with a rare word of its own and, when ``kind``, saying what kind of body it is
+    ("Goethe University", not "Military Hospital" or "Faculty of Medicine")."""
+    return (not kind or bool(KINDS.intersection(stem))) and any(
+        t not in WEAK_WORDS and weights(t) >= PLACELESS_MIN_WEIGHT for t in stem
+    )
+
+
+def _without_place(tokens: tuple[str, ...], place: tuple[str, ...]) -> tuple[str, ...] | None:
+    """``tokens`` without a final run of the words of ``place`` from its first ("… University
+    Frankfurt" for Frankfurt am Main), or None when they do not end that way."""
+    for size in range(len(place), 0, -1):
+        if len(tokens) > size and tokens[-size:] == place[:size]:
+            return tokens[:-size]
+    return None
