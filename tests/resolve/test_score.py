@@ -4,27 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from trgraph.resolve.align import REVIEW_CAP, TokenWeights
 from trgraph.resolve.normalise import name_form, name_forms
-from trgraph.resolve.score import REVIEW_CAP, TokenWeights, align, score_forms, score_names
+from trgraph.resolve.score import score_forms, score_names
 
 AUTO, REVIEW = 0.9, 0.7
-
-# A corpus in which, as in any registry, "university" is everywhere and places recur.
-CORPUS = [
-    "Nanjing University", "Nanjing University of Aeronautics and Astronautics",
-    "Nanjing University of Science and Technology", "Nanjing Tech University", "Nanjing Normal University",
-    "Harbin Institute of Technology", "Harbin Engineering University", "Fudan University", "Beihang University",
-    "Shanghai Fudan Microelectronics Co., Ltd.", "Peking University", "Tsinghua University",
-    "Zhejiang University", "Wuhan University", "Sichuan University", "Shandong University",
-    "University of Oxford", "University of Cambridge", "Imperial College London", "Hunan University",
-    "Henan University", "University of Science and Technology of China",
-]
-
-
-@pytest.fixture(scope="module")
-def weights() -> TokenWeights:
-    return TokenWeights.from_forms(f.tokens for n in CORPUS for f in name_forms(n))
-
 
 def score(a: str, b: str, weights: TokenWeights) -> float:
     best = score_names(name_forms(a), name_forms(b), weights)
@@ -94,13 +78,6 @@ def test_cross_script_needs_an_alias_or_pinyin(weights: TokenWeights) -> None:
     assert score("南京大学", "南京航空航天大学", weights) < REVIEW
 
 
-def test_weights_make_common_words_weak(weights: TokenWeights) -> None:
-    assert weights("university") <= 0.25
-    assert weights("aeronautic") > weights("nanjing") > weights("university")
-    assert weights("14") == 1.0  # numbers are decisive
-    assert TokenWeights()("anything") == 1.0  # no corpus: every word counts fully
-
-
 def test_explanation_names_tokens_and_weights(weights: TokenWeights) -> None:
     a = name_form("Nanjing University")
     b = name_form("Nanjing University of Aeronautics and Astronautics")
@@ -112,13 +89,6 @@ def test_explanation_names_tokens_and_weights(weights: TokenWeights) -> None:
     assert {t["subject"] for t in ex["tokens"]} == {"nanjing", "university"}
     assert set(ex["unmatched"]["candidate"]) == {"aeronautic", "astronautic"}
     assert all(isinstance(w, float) for w in ex["unmatched"]["candidate"].values())
-
-
-def test_alignment_pairs_merged_and_fuzzy_tokens(weights: TokenWeights) -> None:
-    al = align(["vanderbilt", "chemicals"], ["van", "der", "bilt", "chemical"], weights)
-    assert [p.how for p in al.pairs] == ["merged", "prefix"]
-    al = align(["tecnology"], ["technology"], weights)
-    assert al.pairs[0].how == "fuzzy" and al.pairs[0].similarity == pytest.approx(0.9)
 
 
 @pytest.mark.parametrize(
@@ -174,39 +144,3 @@ def test_the_same_two_words_reversed_around_the_kind_word_are_for_review(weights
         assert best is not None and REVIEW <= best.score < AUTO and "reversed_around_kind" in best.features
     assert score("University of Washington", "University of Washington", weights) >= AUTO
     assert score("Peking University", "Peking University", weights) >= AUTO
-
-
-def person(a: str, b: str, weights: TokenWeights) -> tuple[float, dict[str, float]]:
-    best = score_names(name_forms(a, organisation=False), name_forms(b, organisation=False), weights)
-    assert best is not None
-    return best.score, best.features
-
-
-# People as sanctions lists name them: "Mohammed" and "Ali" recur, surnames mostly do not.
-PEOPLE = TokenWeights({"mohammed": 400, "ali": 300, "hassan": 120, "sergey": 30, "vladimir": 40}, 5000)
-
-
-@pytest.mark.parametrize(("a", "b"), [
-    ("Vladimir Putin", "Vladimir Vladimirovich Putin"),  # a patronymic left out
-    ("Sergey Lavrov", "Sergey Viktorovich Lavrov"),
-    ("Jamal Sultan al-Tikriti", "Jamal Mustafa Abdallah Sultan al-Tikriti"),
-])
-def test_a_person_named_without_middle_names_is_for_review(a: str, b: str) -> None:
-    score_, features = person(a, b, PEOPLE)
-    assert REVIEW <= score_ <= REVIEW_CAP < AUTO and "names_omitted" in features
-
-
-@pytest.mark.parametrize(("a", "b"), [
-    ("Mohammed Ali", "Mohammed Ali Hassan"),  # common names say too little
-    ("Oleksandr Zelenskyy", "Volodymyr Oleksandrovych Zelenskyy"),  # a name, not the patronymic
-    ("Vladimir Putin", "Vladimir Petrov"),  # not left out: different
-])
-def test_no_names_omitted_without_a_distinctive_name_or_with_only_a_prefix(a: str, b: str) -> None:
-    assert "names_omitted" not in person(a, b, PEOPLE)[1]
-
-
-def test_names_omitted_forgive_a_typo_only_in_a_long_name() -> None:
-    assert "names_omitted" in person("Sergei Petrov", "Sergey Valerievich Petrov", PEOPLE)[1]
-    # Short given names one letter apart are other names.
-    assert "names_omitted" not in person("Wei Wang", "Wei Hsueh Kang", PEOPLE)[1]
-    assert "names_omitted" not in person("Li Chen", "Li Cheng Yu", PEOPLE)[1]

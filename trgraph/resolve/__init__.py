@@ -7,10 +7,11 @@ with explicit, explained features; ``screen`` runs it over a store and writes
 """
 
 from trgraph.resolve.affiliation import match_affiliation
+from trgraph.resolve.align import TokenWeights
 from trgraph.resolve.index import CandidateIndex, Hit, Query
 from trgraph.resolve.ledger import DecideResult, current_matches, decide, effective_decisions, list_matches
 from trgraph.resolve.normalise import NameForm, fold, name_forms
-from trgraph.resolve.score import NameScore, TokenWeights, score_forms, score_names
+from trgraph.resolve.score import NameScore, score_forms, score_names
 from trgraph.resolve.screen import (
     AUTO,
     CONFIRMED,

@@ -23,9 +23,9 @@ from dataclasses import replace
 from itertools import pairwise
 
 from trgraph.model import Entity
+from trgraph.resolve.align import TYPE_WORDS
 from trgraph.resolve.index import CandidateIndex, Hit, Query
 from trgraph.resolve.normalise import country_code, is_acronym, tokenize
-from trgraph.resolve.score import TYPE_WORDS
 
 _SPLIT_RE = re.compile(r"[,;，；]")
 _NUMBER_RE = re.compile(r"\b\d+\b")

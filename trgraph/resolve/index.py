@@ -26,9 +26,10 @@ from rapidfuzz.distance import OSA
 from scipy import sparse
 
 from trgraph.model import Entity, EntityKind
+from trgraph.resolve.align import REVIEW_CAP, TokenWeights, max_edits
 from trgraph.resolve.normalise import NameForm, fold, name_forms
 from trgraph.resolve.places import place_omitted, placeless_forms
-from trgraph.resolve.score import REVIEW_CAP, NameScore, TokenWeights, max_edits, score_forms
+from trgraph.resolve.score import NameScore, score_forms
 
 #: Identifier schemes that decide a match outright.
 ID_SCHEMES = ("ror", "lei", "grid", "fundref", "wikidata", "isni", "openalex")

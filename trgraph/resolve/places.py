@@ -15,8 +15,9 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from trgraph.model import Entity
+from trgraph.resolve.align import KINDS, WEAK_WORDS, TokenWeights
 from trgraph.resolve.normalise import NameForm, country_code, final_bracket, tokenize
-from trgraph.resolve.score import KINDS, WEAK_WORDS, NameScore, TokenWeights
+from trgraph.resolve.score import NameScore
 
 #: The most a match on a name without its place scores: for review, never auto.
 PLACE_OMITTED_SCORE = 0.85

@@ -34,8 +34,8 @@ from dataclasses import dataclass, field
 from trgraph.errors import ConfigError
 from trgraph.model import Action, Decision, Entity, EntityKind, JsonDict, Link, LinkKind, Provenance
 from trgraph.model.records import canonical, link_id
+from trgraph.resolve.align import TokenWeights
 from trgraph.resolve.index import CandidateIndex, Hit, Query
-from trgraph.resolve.score import TokenWeights
 from trgraph.store import Store
 
 DATASET = "screen"

@@ -1,0 +1,279 @@
+"""Token weights and the weighted alignment of two names' tokens, on which every score rests.
+
+Tokens are paired exactly, as merged spellings (``goodwill`` ~ ``good will``) or fuzzily
+(rapidfuzz Levenshtein); every token weighs by how distinctive it is
+(:class:`TokenWeights`: inverse document frequency over the names being screened
+against, organisation-type words capped low). An :class:`Alignment`'s score is matched
+weight / (matched weight + everything left unmatched on *either* side), so "Nanjing
+University" loses against "Nanjing University of Aeronautics and Astronautics" by the
+weight of "aeronautics" and "astronautics".
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from rapidfuzz.distance import OSA
+
+from trgraph.resolve.normalise import words
+
+#: Tokens at least this distinctive must match exactly for a score above REVIEW_CAP, the most
+#: any rule that is not sure scores (a score for an analyst, never linked unseen).
+DISTINCTIVE, REVIEW_CAP = 0.5, 0.85
+#: Organisation-type words: never decisive, whatever their frequency; missing on one side
+#: they weigh little ("Tsinghua" may well be "Tsinghua University").
+TYPE_WORDS = words(
+    """university institute college school academy research center laboratory company corporation group holding
+    limited incorporated industry foundation association society organization agency department faculty branch
+    office division unit committee council bureau administration republic people joint stock business europe
+    asia africa america americas"""
+)
+#: Business descriptors: as weak as type words when both names have them, but a company
+#: that calls itself "Systems" or "Solutions" where the other does not is more likely a
+#: different company ("Crystalord Systems Ltd" is not "Crystalord Ltd").
+DESCRIPTORS = words("system solution service enterprise partner management development trading product")
+#: Qualifiers: common, so weak when both names have them, but decisive when only one does
+#: ("Washington State University" is not the "University of Washington", "Nanjing Tech
+#: University" not "Nanjing University").
+QUALIFIERS = words(
+    """state technology technical polytechnic national international federal general public industrial global
+    commercial european asian african american pacific"""
+)
+WEAK_WORDS = TYPE_WORDS | QUALIFIERS | DESCRIPTORS
+#: Kinds of body: one name that says "University" where the other says "College" names
+#: another body ("Boston University" is not "Boston College", "Beijing Institute of
+#: Technology" not "Beijing University of Technology").
+KINDS = words("university college institute school academy hospital")
+#: What each of two different kind words weighs, missing on its side.
+KIND_CONFLICT = 0.6
+WEAK_CAP = 0.25
+#: Numbers are decisive: "14th Research Institute" is not the "38th Research Institute".
+NUMBER_WEIGHT = 1.0
+#: Country names are decisive qualifiers ("Banco Santander México" is not "Banco Santander").
+COUNTRY_WEIGHT = 0.8
+#: The least a missing (non-type) word weighs against a match.
+MISSING_FLOOR = 0.6
+MIN_WEIGHT = 0.1
+FUZZY_MIN_LEN = 4
+DESCRIPTOR_MISSING = 0.5
+
+
+@lru_cache(maxsize=1)
+def country_words() -> frozenset[str]:
+    """Single-word country names (pycountry), normalised like name tokens."""
+    import pycountry
+
+    from trgraph.resolve.normalise import tokenize
+
+    words: set[str] = set()
+    for country in pycountry.countries:
+        for attr in ("name", "common_name"):
+            tokens = tokenize(str(getattr(country, attr, "") or ""), expand=False)
+            if len(tokens) == 1:
+                words.add(tokens[0])
+    return frozenset(words)
+
+
+class TokenWeights:
+    """How distinctive each token is: inverse document frequency over a corpus of names,
+    scaled to 0..1, with organisation-type words capped at :data:`WEAK_CAP`."""
+
+    def __init__(self, df: Mapping[str, int] | None = None, total: int = 0) -> None:
+        self.df: dict[str, int] = dict(df or {})
+        self.total = max(total, 1)
+        self._scale = math.log((self.total + 1) / 2) if self.total > 2 else 1.0
+        self._cache: dict[str, float] = {}
+        self._missing: dict[str, float] = {}
+
+    @classmethod
+    def from_forms(cls, forms: Iterable[Sequence[str]]) -> TokenWeights:
+        """Count each token once per name (form)."""
+        df: Counter[str] = Counter()
+        total = 0
+        for tokens in forms:
+            df.update(set(tokens))
+            total += 1
+        return cls(df, total)
+
+    def __call__(self, token: str) -> float:
+        """The weight of one token (cached)."""
+        found = self._cache.get(token)
+        if found is not None:
+            return found
+        if token.isdigit():
+            weight = NUMBER_WEIGHT
+        else:
+            df = self.df.get(token, 0)
+            weight = math.log((self.total + 1) / (df + 1)) / self._scale if self.total > 2 else 1.0
+            weight = min(1.0, max(MIN_WEIGHT, weight))
+            if token in WEAK_WORDS:
+                weight = min(weight, WEAK_CAP)
+            elif token in country_words():
+                weight = max(weight, COUNTRY_WEIGHT)
+        self._cache[token] = weight
+        return weight
+
+    def missing(self, token: str) -> float:
+        """The weight of a token one name has and the other lacks: a word the other name does
+        not have is evidence of a different organisation, however common, unless it is an
+        organisation-type word ("Nanjing University of Science and Technology" is not "Nanjing
+        University"; "Tsinghua" may well be "Tsinghua University")."""
+        found = self._missing.get(token)
+        if found is None:
+            weight = self(token)
+            floor = WEAK_CAP if token in TYPE_WORDS else DESCRIPTOR_MISSING if token in DESCRIPTORS else MISSING_FLOOR
+            found = max(weight, floor)
+            self._missing[token] = found
+        return found
+
+    def describe(self, tokens: Iterable[str]) -> dict[str, float]:
+        """Rounded weights of some tokens, for explanations."""
+        return {t: round(self(t), 3) for t in tokens}
+
+
+@dataclass(frozen=True, slots=True)
+class Pair:
+    """Two aligned tokens (or token runs), their weight and similarity."""
+
+    a: str
+    b: str
+    weight: float
+    similarity: float
+    how: str  # exact | merged | fuzzy | prefix
+
+
+@dataclass(slots=True)
+class Alignment:
+    """The result of aligning two token sequences."""
+
+    pairs: list[Pair] = field(default_factory=list)
+    only_a: list[str] = field(default_factory=list)
+    only_b: list[str] = field(default_factory=list)
+    matched: float = 0.0
+    missed_pairs: float = 0.0
+    missed_a: float = 0.0
+    missed_b: float = 0.0
+    #: Each side has a kind word the other lacks (university / college).
+    kind_conflict: bool = False
+
+    def score(self, slack: float = 1.0) -> float:
+        """Matched weight over all weight; ``slack`` scales what only ``a`` has (for affiliation
+        strings, which carry departments and addresses besides the organisation)."""
+        total = self.matched + self.missed_pairs + self.missed_b + slack * self.missed_a
+        return self.matched / total if total > 0 else 0.0
+
+
+def _effective(sim: float) -> float:
+    return sim
+
+
+def align(a: Sequence[str], b: Sequence[str], weights: TokenWeights) -> Alignment:
+    """Pair tokens of ``a`` and ``b``: exact, then merged spellings, then fuzzy; weigh the rest as missed."""
+    out = Alignment()
+    left = list(a)
+    right = list(b)
+    counts = Counter(right)
+    rest_a: list[str] = []
+    for tok in left:
+        if counts.get(tok, 0) > 0:
+            counts[tok] -= 1
+            w = weights(tok)
+            out.pairs.append(Pair(tok, tok, w, 1.0, "exact"))
+            out.matched += w
+        else:
+            rest_a.append(tok)
+    rest_b: list[str] = []
+    for tok in right:
+        if counts.get(tok, 0) > 0:
+            counts[tok] -= 1
+            rest_b.append(tok)
+    if rest_a and rest_b:
+        rest_a, rest_b = _merged(rest_a, rest_b, weights, out)
+        rest_b, rest_a = _merged(rest_b, rest_a, weights, out, swap=True)
+    if rest_a and rest_b:
+        rest_a, rest_b = _fuzzy(rest_a, rest_b, weights, out)
+    conflict = bool(KINDS.intersection(rest_a)) and bool(KINDS.intersection(rest_b))
+    for tok in rest_a:
+        out.only_a.append(tok)
+        out.missed_a += KIND_CONFLICT if conflict and tok in KINDS else weights.missing(tok)
+    for tok in rest_b:
+        out.only_b.append(tok)
+        out.missed_b += KIND_CONFLICT if conflict and tok in KINDS else weights.missing(tok)
+    out.kind_conflict = conflict
+    return out
+
+
+def _merged(
+    one: list[str], other: list[str], weights: TokenWeights, out: Alignment, *, swap: bool = False
+) -> tuple[list[str], list[str]]:
+    """A long token of ``one`` equal to 2–3 consecutive tokens of ``other`` (good will ~ goodwill)."""
+    if len(other) < 2 or not any(len(t) >= 5 for t in one):
+        return one, other
+    runs: dict[str, tuple[int, int]] = {}
+    for size in (3, 2):
+        for start in range(len(other) - size + 1):
+            runs.setdefault("".join(other[start : start + size]), (start, size))
+    for tok in list(one):
+        found = runs.get(tok) if len(tok) >= 5 else None
+        if found is None:
+            continue
+        start, size = found
+        run = other[start : start + size]
+        if len(run) < size:
+            continue
+        w = max(weights(t) for t in run)
+        joined = " ".join(run)
+        out.pairs.append(Pair(joined, tok, w, 1.0, "merged") if swap else Pair(tok, joined, w, 1.0, "merged"))
+        out.matched += w
+        one.remove(tok)
+        del other[start : start + size]
+        return _merged(one, other, weights, out, swap=swap)
+    return one, other
+
+
+def max_edits(length: int) -> int:
+    """How many edits still count as a typo of a word of this length."""
+    # One typo in a word of 4–8 letters, two from 9, three from 14: more would make
+    # different words (McKenton/McKesson, Mortars/Motors) look alike.
+    if length < FUZZY_MIN_LEN:
+        return 0
+    return 1 if length < 9 else 2 if length < 14 else 3
+
+
+def _fuzzy(a: list[str], b: list[str], weights: TokenWeights, out: Alignment) -> tuple[list[str], list[str]]:
+    candidates: list[tuple[float, int, int, str]] = []
+    for i, x in enumerate(a):
+        if len(x) < FUZZY_MIN_LEN or x.isdigit():
+            continue
+        for j, y in enumerate(b):
+            if len(y) < FUZZY_MIN_LEN or y.isdigit():
+                continue
+            shorter, longer = (x, y) if len(x) <= len(y) else (y, x)
+            if len(longer) - len(shorter) > max_edits(len(shorter)) and not (
+                len(shorter) >= 5 and longer.startswith(shorter)
+            ):
+                continue
+            if len(shorter) >= 5 and longer.startswith(shorter):
+                # An abbreviation the table does not know ("technol").
+                candidates.append((max(0.9, OSA.normalized_similarity(x, y)), i, j, "prefix"))
+                continue
+            distance = OSA.distance(x, y, score_cutoff=max_edits(len(shorter)))
+            if distance <= max_edits(len(shorter)):
+                candidates.append((OSA.normalized_similarity(x, y), i, j, "fuzzy"))
+    used_a: set[int] = set()
+    used_b: set[int] = set()
+    for sim, i, j, how in sorted(candidates, key=lambda c: (-c[0], c[1], c[2])):
+        if i in used_a or j in used_b:
+            continue
+        used_a.add(i)
+        used_b.add(j)
+        w = min(weights(a[i]), weights(b[j]))
+        eff = _effective(sim)
+        out.pairs.append(Pair(a[i], b[j], w, round(sim, 3), how))
+        out.matched += w * eff
+        out.missed_pairs += w * (1.0 - eff)
+    return [x for i, x in enumerate(a) if i not in used_a], [y for j, y in enumerate(b) if j not in used_b]
