@@ -123,3 +123,12 @@ def test_shipped_legal_forms_match_the_iso_list(tmp_path: Path) -> None:
 def test_strip_never_takes_the_last_word() -> None:
     assert strip_legal_forms(["limited"]) == (["limited"], [])
     assert strip_legal_forms(["gazprom", "oao"]) == (["gazprom"], ["oao"])
+
+
+def test_titles_are_not_part_of_a_persons_name() -> None:
+    form = name_form("Prof. Dr Jane Smith", organisation=False)
+    assert form is not None and form.tokens == ("jane", "smith")
+    only = name_form("Dr", organisation=False)
+    assert only is not None and only.tokens == ("dr",)  # nothing else left: kept
+    org = name_form("Dr Oetker", organisation=True)
+    assert org is not None and "dr" in org.tokens  # organisations keep it

@@ -45,3 +45,11 @@ def test_names_omitted_forgive_a_typo_only_in_a_long_name() -> None:
     # Short given names one letter apart are other names.
     assert "names_omitted" not in person("Wei Wang", "Wei Hsueh Kang", PEOPLE)[1]
     assert "names_omitted" not in person("Li Chen", "Li Cheng Yu", PEOPLE)[1]
+
+
+def test_an_initial_stands_for_its_name_only() -> None:
+    score_, features = person("V. Putin", "Vladimir Putin", PEOPLE)
+    assert REVIEW <= score_ <= REVIEW_CAP and "names_omitted" in features
+    assert "names_omitted" in person("Dr V. Putin", "Vladimir Vladimirovich Putin", PEOPLE)[1]
+    assert "names_omitted" not in person("S. Putin", "Vladimir Putin", PEOPLE)[1]  # another initial
+    assert "names_omitted" not in person("M. Ali", "Mohammed Ali", PEOPLE)[1]  # nothing distinctive

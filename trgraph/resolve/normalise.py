@@ -36,6 +36,8 @@ def words(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
 
+#: Titles before a person's name ("Dr Li Wei", "Prof. J. Smith"): not part of the name.
+TITLES = words("dr prof professor mr mrs ms miss mx sir dame herr frau monsieur madame mme rev")
 STOPWORDS = words(
     "the of and for in at on a an to by de del della dei des du la le les l d der die das den dem und y e et di da "
     "do dos zu im"
@@ -264,7 +266,7 @@ def name_form(name: str, *, organisation: bool = True) -> NameForm | None:
     if organisation:
         core, legal = strip_legal_forms(tokens)
     else:
-        core, legal = tokens, []
+        core, legal = [t for t in tokens if t not in TITLES] or tokens, []
     kept = [t for t in core if t not in STOPWORDS]
     if sum(len(t) for t in kept) < 4:
         kept = core  # "AT&T" is "at and t", not "t"

@@ -137,7 +137,7 @@ def score_forms(a: NameForm, b: NameForm, weights: TokenWeights, slack: float = 
         if best < 0.97:
             best, method = 0.97, "same_letters"
     if not a.organisation and not b.organisation:
-        omitted = names_omitted(al)
+        omitted = names_omitted(al, weights)
         if omitted > best:
             features["names_omitted"] = omitted
             best, method = omitted, "names_omitted"
