@@ -36,7 +36,7 @@ def words(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
 
-#: Titles before a person's name ("Dr Li Wei", "Prof. J. Smith"): not part of the name.
+#: Titles of a person ("Dr Li Wei", "Prof. J. Smith"): not part of the name.
 TITLES = words("dr prof professor mr mrs ms miss mx sir dame herr frau monsieur madame mme rev")
 STOPWORDS = words(
     "the of and for in at on a an to by de del della dei des du la le les l d der die das den dem und y e et di da "
