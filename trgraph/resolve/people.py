@@ -35,8 +35,9 @@ def names_omitted(al: Alignment, weights: TokenWeights) -> float:
         for letter in [t for t in one if len(t) == 1 and t.isalpha()]:
             name = next((t for t in other if len(t) > 1 and t[0] == letter), None)
             if name is not None:
-                matched += INITIAL_SHARE * weights(name)
-                missed += (1.0 - INITIAL_SHARE) * weights(name)
+                weight = weights(name)
+                matched += INITIAL_SHARE * weight
+                missed += (1.0 - INITIAL_SHARE) * weight
                 one.remove(letter)
                 other.remove(name)
                 initials += 1

@@ -44,7 +44,9 @@ def placeless_forms(
         city = entity.attrs.get("city")
         town: tuple[str, ...] = ()
         if isinstance(city, str):
-            town = towns.get(city) or towns.setdefault(city, tuple(tokenize(city)))
+            if city not in towns:
+                towns[city] = tuple(tokenize(city))
+            town = towns[city]
         for fi in entity_forms[number]:
             form = forms[fi]
             bracket = final_bracket(form.original) if entity.country and form.original.endswith(")") else None
