@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 from itertools import pairwise
+from typing import NamedTuple
 
 from trgraph.model import Entity
 from trgraph.resolve.align import TYPE_WORDS
@@ -62,21 +63,21 @@ def affiliation_queries(text: str, key: str = "affiliation") -> list[Query]:
     # Bare numbers (footnote marks, postcodes) end a part: "University of Oxford 1 Nuffield
     # Department of Medicine" is two.
     pieces = [piece for p in _SPLIT_RE.split(text) for q in _NUMBER_RE.split(p) for piece in _pieces(q)]
-    pieces = [(p, glue, sub) for p, glue, sub in pieces if p]
+    pieces = [piece for piece in pieces if piece.text]
     country = None
     if pieces:
-        code = country_code(pieces[-1][0])
+        code = country_code(pieces[-1].text)
         if code is not None:
             country = code
             pieces = pieces[:-1] or pieces
-            while len(pieces) > 1 and _STATE_RE.match(pieces[-1][0]):
+            while len(pieces) > 1 and _STATE_RE.match(pieces[-1].text):
                 pieces = pieces[:-1]
-    parts = [p for p, _, _ in pieces]
+    parts = [p.text for p in pieces]
     # Departments, and the city before a country, are searched alone only when nothing else
     # is left: "Department of Microbiology" is not the "Institute of Microbiology", "…,
     # Seattle, WA, USA" not "Seattle University" (but "University of California, Los
     # Angeles" is still searched as a pair).
-    subunit = [sub or bool(_SUBUNIT_RE.match(p)) for p, _, sub in pieces]
+    subunit = [p.unit or bool(_SUBUNIT_RE.match(p.text)) for p in pieces]
     named = [not s for s in subunit]
     if country is not None and len(parts) > 1 and _city(parts[-1]):
         named[-1] = False
@@ -84,32 +85,40 @@ def affiliation_queries(text: str, key: str = "affiliation") -> list[Query]:
         named = [True] * len(parts)
     queries = [Query(f"{key}#{i}", [p], country=country, slack=SLACK) for i, p in enumerate(parts) if named[i]]
     queries.extend(
-        Query(f"{key}#{i + 1}", [f"{a}{pieces[i + 1][1]}{b}"], country=country, slack=SLACK)
+        Query(f"{key}#{i + 1}", [f"{a}{pieces[i + 1].glue}{b}"], country=country, slack=SLACK)
         for i, (a, b) in enumerate(pairwise(parts))
         if named[i] or (named[i + 1] and not subunit[i])
     )
     return queries
 
 
-def _pieces(part: str) -> list[tuple[str, str, bool]]:
-    """A part cut where it names two bodies: (text, the glue that rejoins it to the piece before,
-    whether it is a unit of the body next to it). A comma part is rejoined with ", "."""
-    out: list[tuple[str, str, bool]] = []
+class Piece(NamedTuple):
+    """A name in an affiliation string: its text, the glue that rejoins it to the piece before
+    (", " for a comma part) and whether it is a unit of the body next to it."""
+
+    text: str
+    glue: str
+    unit: bool
+
+
+def _pieces(part: str) -> list[Piece]:
+    """A part cut where it names two bodies."""
+    out: list[Piece] = []
     for n, dashed in enumerate(_dash_split(part)):
         glue = ", " if n == 0 else " "
         for m, placed in enumerate(_at_split(dashed)):
             glue = glue if m == 0 else " at "
             of = _OF_UNIVERSITY_RE.match(placed.strip())
             if of is not None:
-                out.append((" ".join(of.group(1).split()), glue, True))
-                out.append((" ".join(of.group(2).split()), " of ", False))
+                out.append(Piece(" ".join(of.group(1).split()), glue, True))
+                out.append(Piece(" ".join(of.group(2).split()), " of ", False))
                 continue
             tail = _SCHOOL_TAIL_RE.split(placed.strip(), maxsplit=1)
             if len(tail) > 1 and not _names_body(tail[0]):
                 tail = [placed.strip()]  # "Baylor College of Medicine" is not Baylor's
-            out.append((" ".join(tail[0].split()), glue, False))
+            out.append(Piece(" ".join(tail[0].split()), glue, False))
             if len(tail) > 1:
-                out.append((" ".join(tail[1].split()), " ", True))
+                out.append(Piece(" ".join(tail[1].split()), " ", True))
     return out
 
 
