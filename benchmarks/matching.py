@@ -35,7 +35,7 @@ sys.path.insert(0, str(ROOT))
 from rapidfuzz import fuzz, process, utils  # noqa: E402
 
 from trgraph.ingest.ror import load_ror  # noqa: E402
-from trgraph.model import Entity  # noqa: E402
+from trgraph.model import Entity, Link, LinkKind  # noqa: E402
 from trgraph.resolve import CandidateIndex, TokenWeights, name_forms, score_names  # noqa: E402
 from trgraph.resolve.affiliation import best_hits  # noqa: E402
 
@@ -71,10 +71,17 @@ class Counts:
         return f"P {p:.3f}  R {r:.3f}  F1 {f1:.3f}   (tp {self.tp}, fp {self.fp}, fn {self.fn}, tn {self.tn})"
 
 
-def load_registry() -> list[Entity]:
-    """The ROR subset's organisations."""
+def load_registry() -> tuple[list[Entity], list[tuple[str, str]]]:
+    """The ROR subset's organisations, and its (part, whole) pairs."""
     path = SHARED / "registries" / "ror-data-subset-2026-06-23.zip"
-    return [e for e in load_ror(path, "ror") if isinstance(e, Entity) and not e.attrs.get("unresolved")]
+    entities: list[Entity] = []
+    part_of: list[tuple[str, str]] = []
+    for record in load_ror(path, "ror"):
+        if isinstance(record, Entity) and not record.attrs.get("unresolved"):
+            entities.append(record)
+        elif isinstance(record, Link) and record.kind is LinkKind.PART_OF:
+            part_of.append((record.source, record.target))
+    return entities, part_of
 
 
 def pairs_benchmark(weights: TokenWeights, verbose: bool) -> None:
@@ -126,7 +133,8 @@ def _best_threshold(scored: list[tuple[float, bool]]) -> tuple[Counts, float]:
     return best[1], best[2]
 
 
-def affiliations_benchmark(registry: list[Entity], sample: int, seed: int, verbose: bool) -> None:
+def affiliations_benchmark(registry: list[Entity], part_of: list[tuple[str, str]], sample: int, seed: int,
+                           verbose: bool) -> None:
     """Part (b)."""
     ids = {e.id for e in registry}
     with (SHARED / "matching" / "crossref_affiliation_strings_to_ror.csv").open(encoding="utf-8-sig") as fh:
@@ -135,7 +143,7 @@ def affiliations_benchmark(registry: list[Entity], sample: int, seed: int, verbo
     rows = [(text, gold) for text, gold in rows if gold in ids]
     print(f"\n(b) Crossref affiliation strings: {len(rows)} of {total} have their gold ROR id in the subset")
     start = time.perf_counter()
-    index = CandidateIndex(registry)
+    index = CandidateIndex(registry, part_of=part_of)
     print(f"    trgraph index over {len(index)} ROR records ({len(index.forms)} names): "
           f"{time.perf_counter() - start:.1f} s")
     texts = [t for t, _ in rows]
@@ -202,11 +210,11 @@ def main() -> None:
     if not SHARED.exists():
         raise SystemExit("../shared/data is absent: nothing to benchmark")
     start = time.perf_counter()
-    registry = load_registry()
+    registry, part_of = load_registry()
     weights = TokenWeights.from_forms(f.tokens for e in registry for n in e.all_names() for f in name_forms(n))
     print(f"ROR subset: {len(registry)} records, token weights from their names ({time.perf_counter() - start:.0f} s)")
     pairs_benchmark(weights, args.verbose)
-    affiliations_benchmark(registry, args.sample, args.seed, args.verbose)
+    affiliations_benchmark(registry, part_of, args.sample, args.seed, args.verbose)
 
 
 if __name__ == "__main__":

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from trgraph.model import Entity, EntityKind, Provenance
-from trgraph.resolve.affiliation import affiliation_queries, match_affiliation
+from trgraph.resolve.affiliation import EMBEDDED_SCORE, affiliation_queries, embedded_names, match_affiliation
 from trgraph.resolve.index import CandidateIndex
 
 
@@ -82,3 +82,46 @@ def test_among_names_alike_the_one_spelt_as_written_wins() -> None:
     assert hit is not None and hit.entity.id == "ror:p1"
     hit = match_affiliation(CandidateIndex(PLACES), "Department of Cell Biology, Instituto Pasteur")
     assert hit is not None and hit.entity.id == "ror:p2"
+
+
+def test_a_name_inside_a_part_without_a_separator_is_found_at_its_head_or_tail() -> None:
+    assert embedded_names("Columbia University Irving Medical Center") == ("Columbia University", None)
+    assert embedded_names("Brown University Warren Alpert Medical School") == ("Brown University", None)
+    assert embedded_names("Faculté de droit OMIJ Université de Limoges") == (None, "Université de Limoges")
+    assert embedded_names("Centre Technologique (CISTEME) Université de Limoges") == (None, "Université de Limoges")
+    assert embedded_names("Maître de conférences en droit privé Université de Limoges")[1] == "Université de Limoges"
+    assert embedded_names("Helsinki University Hospital and University of Helsinki")[1] == "University of Helsinki"
+    # The name carries on ("of …"), or no word but kind words comes before it: nothing inside.
+    assert embedded_names("Nanjing University of Aeronautics and Astronautics") == (None, None)
+    assert embedded_names("University College London") == (None, None)
+    assert embedded_names("Harbin Institute of Technology") == (None, None)
+
+
+EMBEDDED = [
+    ror("c1", "Columbia University", "education", country="US"),
+    ror("l1", "Université de Limoges", "education"),
+    Entity("ror:m1", EntityKind.ORGANISATION, "Moscow Aviation Institute", Provenance("ror", "m1", "test"),
+           names=["National Research University"], country="RU", attrs={"types": ["education"]}),
+    ror("s1", "State of California", "government", country="US"),
+]
+
+
+def test_a_name_inside_a_part_is_proposed_for_review_when_nothing_names_the_whole_part() -> None:
+    index = CandidateIndex(EMBEDDED)
+    hit = match_affiliation(index, "Department of Biostatistics, Columbia University Irving Medical Center")
+    assert hit is not None and hit.entity.id == "ror:c1" and hit.method == "embedded_name"
+    assert 0.7 <= hit.score <= EMBEDDED_SCORE < 0.9  # for review, never linked unseen
+    hit = match_affiliation(index, "Laboratoire HAVAE Université de Limoges Cabinet ARISE-UP Limoges, France")
+    assert hit is not None and hit.entity.id == "ror:l1" and "embedded_name" in hit.features
+    # The medical centre itself, when registered, is what the part names.
+    centre = ror("c2", "Columbia University Irving Medical Center", "healthcare", country="US")
+    hit = match_affiliation(CandidateIndex([*EMBEDDED, centre]), "Columbia University Irving Medical Center")
+    assert hit is not None and hit.entity.id == "ror:c2" and "embedded_name" not in hit.features
+
+
+def test_a_name_inside_a_part_must_match_whole_and_share_a_rare_word() -> None:
+    index = CandidateIndex(EMBEDDED)
+    # "National Research University" is all organisation words, whoever bears it as an alias.
+    assert match_affiliation(index, "National Research University Higher School of Economics", min_score=0.7) is None
+    # "California State University" is not the State of California, however many words they share.
+    assert match_affiliation(index, "California State University Long Beach", min_score=0.7) is None

@@ -10,10 +10,16 @@ or an acronym ("Perelman School of Medicine at the University of Pennsylvania", 
 where a school follows its university ("Johns Hopkins University School of Medicine", "NYU School
 of Medicine"). A
 part that is a country becomes the country hint; bare numbers (postcodes, footnote
-marks) are dropped. Affiliations run from the smallest unit to the institution
-("Roslin Institute, University of Edinburgh"), so among the hits that score within
-``NEAR`` of the best, an institution in its own right (:data:`STANDING`) wins over a
-facility, hospital or company, and then the one named furthest right.
+marks) are dropped. A name inside a part written without a separator ("Columbia
+University Irving Medical Center", "Laboratoire HAVAE Université de Limoges") is searched
+too (:func:`embedded_names`); it scores at most ``EMBEDDED_SCORE`` and counts only when no
+part names anything as well.
+
+Affiliations run from the smallest unit to the institution ("Roslin Institute, University
+of Edinburgh"), so among the hits that score within ``NEAR`` of the best, an institution in
+its own right (:data:`STANDING`) wins over a facility, hospital or company, and then the one
+named furthest right. Namesakes that one part names equally well are settled first, by
+the registry's hierarchy (:attr:`~trgraph.resolve.index.Hit.parts`).
 """
 
 from __future__ import annotations
@@ -24,7 +30,7 @@ from itertools import pairwise
 from typing import NamedTuple
 
 from trgraph.model import Entity
-from trgraph.resolve.align import TYPE_WORDS
+from trgraph.resolve.align import KINDS, TYPE_WORDS, WEAK_WORDS, TokenWeights
 from trgraph.resolve.index import CandidateIndex, Hit, Query
 from trgraph.resolve.normalise import country_code, is_acronym, tokenize
 
@@ -52,6 +58,20 @@ _SUBUNIT_RE = re.compile(
     re.I,
 )
 _STATE_RE = re.compile(r"^[A-Z]{2}$")
+_AND = frozenset({"and", "&", "et", "und", "y", "e", "i", "en"})
+#: Words that carry a name on ("University *of* Science", "Universidad *de* Chile").
+_CONNECTORS = _AND | frozenset(
+    {"of", "for", "de", "du", "des", "di", "del", "della", "do", "da", "dos", "das", "la", "le", "les", "l'",
+     "the", "in", "at", "on", "van", "von", "zu", "für", "fur", "d'"}
+)
+#: Mark the queries for the head and the tail of a part (:func:`embedded_names`).
+HEAD, TAIL = "^", "$"
+#: The most a name found inside a part scores: for an analyst to judge, never linked unseen.
+EMBEDDED_SCORE = 0.85
+#: A head is the whole name, so it must match as one (a tail may run on past its name).
+HEAD_MIN_SCORE = 0.9
+#: The least weight of the word a name found inside a part must share with the hit.
+RARE_WEIGHT = 0.7
 SLACK = 0.3
 NEAR = 0.05
 #: Registry types of an institution in its own right (ROR's vocabulary).
@@ -89,7 +109,46 @@ def affiliation_queries(text: str, key: str = "affiliation") -> list[Query]:
         for i, (a, b) in enumerate(pairwise(parts))
         if named[i] or (named[i + 1] and not subunit[i])
     )
+    # A head ends where the name ends, so it forgives nothing; a tail runs to the end of its part.
+    for i, part in enumerate(parts):
+        head, tail = embedded_names(part)
+        if head is not None:
+            queries.append(Query(f"{key}#{i}{HEAD}", [head], country=country))
+        if tail is not None:
+            queries.append(Query(f"{key}#{i}{TAIL}", [tail], country=country, slack=SLACK))
     return queries
+
+
+def embedded_names(part: str) -> tuple[str | None, str | None]:
+    """The names of bodies inside a part written without a separator, (head, tail): the head of
+    "Columbia University Irving Medical Center" or "Brown University Warren Alpert Medical School"
+    (a name that ends in a kind word, when the next word does not carry it on: "Nanjing
+    University of Aeronautics" does), and the tail of "Laboratoire HAVAE Université de Limoges"
+    (from a kind word after an acronym, a bracket, "and" or a lower-case word)."""
+    words = part.split()
+    kinds = [bool(KINDS.intersection(tokenize(w))) for w in words]
+    head = tail = None
+    for k in range(1, len(words) - 1):
+        if kinds[k]:
+            if words[k + 1].casefold() not in _CONNECTORS and any(
+                not kinds[j] and words[j].casefold() not in _CONNECTORS for j in range(k)
+            ):
+                head = " ".join(words[: k + 1])
+            break
+    for k in range(len(words) - 2, 0, -1):
+        if kinds[k] and words[k][:1].isupper() and _boundary(words[k - 1]):
+            tail = " ".join(words[k:])
+            break
+    return head, tail
+
+
+def _boundary(word: str) -> bool:
+    """A word after which a new name may start: an acronym (a unit's), a closing bracket, "and", or
+    a lower-case word that is no connector ("… droit privé Université de Limoges")."""
+    folded = word.casefold()
+    if folded in _AND or word.endswith(")") or is_acronym(word):
+        return True
+    return word[:1].islower() and folded not in _CONNECTORS
 
 
 class Piece(NamedTuple):
@@ -175,22 +234,54 @@ def best_hits(
     results = index.search_many(queries, limit=2, min_score=min_score, exclude=exclude, excludes=per_query)
     found: list[list[tuple[int, Hit]]] = [[] for _ in texts]
     for query, o, hits in zip(queries, owner, results, strict=True):
-        position = int(query.key.rsplit("#", 1)[1])
+        mark = query.key.rsplit("#", 1)[1]
+        position = int(mark.rstrip(HEAD + TAIL))
+        if mark[-1] in HEAD + TAIL:
+            least = HEAD_MIN_SCORE if mark[-1] == HEAD else 0.0
+            hits = [_embedded(hit) for hit in hits if hit.score >= least and _shares_rare_word(hit, index.weights)]
         found[o].extend((position, hit) for hit in hits)
     return [_choose(hits) for hits in found]
+
+
+def _shares_rare_word(hit: Hit, weights: TokenWeights) -> bool:
+    """The names agree on a rare word that is no organisation word (not "National Research
+    University" for the Moscow Aviation Institute, which is also one)."""
+    found = hit.name_score.alignment if hit.name_score is not None else None
+    return found is not None and any(
+        p.how == "exact" and p.a not in WEAK_WORDS and p.weight >= RARE_WEIGHT for p in found.pairs
+    )
+
+
+def _embedded(hit: Hit) -> Hit:
+    score = min(hit.score, EMBEDDED_SCORE)
+    return replace(hit, score=score, method="embedded_name", features={**hit.features, "embedded_name": score})
 
 
 def _choose(hits: list[tuple[int, Hit]]) -> Hit | None:
     if not hits:
         return None
     top = max(h.score for _, h in hits)
-    near = [(pos, h) for pos, h in hits if h.score >= top - NEAR]
+    near = _namesakes_settled([(pos, h) for pos, h in hits if h.score >= top - NEAR])
+    # A name found inside a part is the answer only when no part names anything as well.
+    whole = [(pos, h) for pos, h in near if "embedded_name" not in h.features]
+    near = whole or near
     by_place = max(near, key=lambda ph: (ph[0], ph[1].score, ph[1].exact))[1]
     chosen = max(near, key=lambda ph: (_standing(ph[1].entity), ph[0], ph[1].score, ph[1].exact))[1]
     if chosen is by_place:
         return chosen
     features = {**chosen.features, "institution_standing": float(_standing(chosen.entity))}
     return replace(chosen, features=features)
+
+
+def _namesakes_settled(hits: list[tuple[int, Hit]]) -> list[tuple[int, Hit]]:
+    """Of hits the same part names equally well (the same score, as exactly), only those with the
+    most registered parts (:attr:`Hit.parts`): "European Molecular Biology Laboratory" is the one
+    in Heidelberg that the others are sites of, whatever roles a site has besides."""
+    most: dict[tuple[int, float, int], int] = {}
+    for pos, h in hits:
+        key = (pos, h.score, h.exact)
+        most[key] = max(most.get(key, 0), h.parts)
+    return [(pos, h) for pos, h in hits if h.parts == most[(pos, h.score, h.exact)]]
 
 
 def _standing(entity: Entity) -> int:

@@ -69,6 +69,11 @@ class Hit:
     #: as one of its aliases (1); 2 more when spelt alike ("Institut Pasteur" is the
     #: Institut Pasteur before the Instituto Pasteur).
     exact: int = 0
+    #: Tie-break between namesakes: how many records the registry lists as part of this one.
+    #: A name that several records bear ("European Molecular Biology Laboratory": Heidelberg
+    #: and its four sites) most likely means the body the others belong to, and of two
+    #: unrelated namesakes the one with more registered units is the more prominent.
+    parts: int = 0
 
 
 def entity_forms(entity: Entity) -> list[NameForm]:
@@ -95,7 +100,10 @@ class CandidateIndex:
         weights: TokenWeights | None = None,
         frequent_share: float = 0.01,
         block: int = 40,
+        part_of: Iterable[tuple[str, str]] = (),
     ) -> None:
+        """``part_of``: (part, whole) id pairs from the registries (ROR children, subsidiaries), for
+        the namesake tie-break (:attr:`Hit.parts`)."""
         self.entities: list[Entity] = []
         self.forms: list[NameForm] = []
         self.form_entity: list[int] = []
@@ -120,6 +128,10 @@ class CandidateIndex:
             self.entity_forms[number].append(len(self.forms))
             self.forms.append(form)
             self.form_entity.append(number)
+        wholes: dict[str, set[str]] = defaultdict(set)
+        for part, whole in part_of:
+            wholes[whole].add(part)
+        self.parts = [len(wholes.get(e.id, ())) for e in self.entities]
         self.block = block
         self._build_exact()
         self._build_matrix(frequent_share)
@@ -339,7 +351,7 @@ class CandidateIndex:
                 continue
             if accept is not None and not accept(entity):
                 continue
-            by_entity[number] = Hit(entity, 1.0, "identifier", None, {"identifier": 1.0})
+            by_entity[number] = Hit(entity, 1.0, "identifier", None, {"identifier": 1.0}, parts=self.parts[number])
         per_entity: dict[int, list[int]] = defaultdict(list)
         for i in sorted(form_ids):
             per_entity[self.form_entity[i]].append(i)
@@ -354,7 +366,7 @@ class CandidateIndex:
             hit = self._score_entity(query, number, forms)
             if hit is not None and hit.score >= min_score:
                 by_entity[number] = hit
-        hits = sorted(by_entity.values(), key=lambda h: (-h.score, -h.exact, h.entity.id))
+        hits = sorted(by_entity.values(), key=lambda h: (-h.score, -h.exact, -h.parts, h.entity.id))
         return hits[:limit]
 
     def _identifier_hits(self, query: Query) -> list[int]:
@@ -389,7 +401,7 @@ class CandidateIndex:
         score = best.score
         if conflict:
             features["identifier_conflict"] = -1.0
-            return Hit(entity, 0.0, "identifier_conflict", best, features)
+            return Hit(entity, 0.0, "identifier_conflict", best, features, parts=self.parts[number])
         if query.country and entity.country:
             if query.country == entity.country:
                 features["country_agrees"] = COUNTRY_BONUS
@@ -398,7 +410,7 @@ class CandidateIndex:
                 # A namesake abroad is most likely another organisation: never linked unseen.
                 features["country_conflict"] = -COUNTRY_PENALTY
                 score = max(0.0, min(score - COUNTRY_PENALTY, REVIEW_CAP))
-        return Hit(entity, round(score, 4), best.method, best, features, exact)
+        return Hit(entity, round(score, 4), best.method, best, features, exact, self.parts[number])
 
 
 #: How many vocabulary neighbours of each length an unknown word may have.

@@ -5,7 +5,8 @@ What a run does, in order:
 1. Read every current entity once. Subjects are register entities (partners, funders,
    people: ``attrs["register"]``); candidates are every other entity except the home
    institution and vessels. One :class:`~trgraph.resolve.index.CandidateIndex` is
-   built over the candidates.
+   built over the candidates; it orders namesakes that score alike by how many
+   records the registries list as part of each (``part_of`` links).
 2. Each subject is searched; identifier hits (ROR, LEI, GRID, Crossref funder id …)
    decide outright, names are scored with explanations. With ``lists`` on, every list
    organisation (an entity with flags or lists) is also searched against registry
@@ -289,7 +290,8 @@ def screen(store: Store, config: ScreenConfig | None = None, *, progress: Progre
     subjects = [e for e in entities if is_subject(e)]
     pool = [e for e in entities if is_candidate(e)]
     say(f"screen: indexing {len(pool):,} candidate entities")
-    index = CandidateIndex(pool)
+    part_of = [(lk.source, lk.target) for lk in store.iter_links(kinds=[LinkKind.PART_OF])]
+    index = CandidateIndex(pool, part_of=part_of)
     say(f"screen: {len(index.forms):,} names indexed; searching {len(subjects):,} register subjects")
     found: dict[str, Match] = {}
     hits = index.search_many([query_for(e) for e in subjects], limit=config.per_subject, min_score=config.review)
