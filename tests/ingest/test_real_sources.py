@@ -17,7 +17,8 @@ from tests.conftest import SHARED
 from trgraph.cli import cli
 from trgraph.store import Store, open_store
 
-# (kind, path under ../shared/data, dataset, rows rejected as genuinely malformed)
+# (kind, path under ../shared/data, dataset); the same table as benchmarks/screening.py, kept apart so
+# that the tests do not import the benchmarks.
 SOURCES = [
     ("ror", "registries/ror-data-subset-2026-06-23.zip", "ror"),
     ("csl", "lists/us_csl_el_meu_2026-07.csv", "csl_el_meu"),

@@ -30,7 +30,7 @@ from itertools import pairwise
 from typing import NamedTuple
 
 from trgraph.model import Entity
-from trgraph.resolve.align import KINDS, TYPE_WORDS, WEAK_WORDS, TokenWeights
+from trgraph.resolve.align import KINDS, TYPE_WORDS, TokenWeights
 from trgraph.resolve.index import CandidateIndex, Hit, Query
 from trgraph.resolve.normalise import country_code, is_acronym, tokenize
 
@@ -70,8 +70,6 @@ HEAD, TAIL = "^", "$"
 EMBEDDED_SCORE = 0.85
 #: A head is the whole name, so it must match as one (a tail may run on past its name).
 HEAD_MIN_SCORE = 0.9
-#: The least weight of the word a name found inside a part must share with the hit.
-RARE_WEIGHT = 0.7
 SLACK = 0.3
 NEAR = 0.05
 #: Registry types of an institution in its own right (ROR's vocabulary).
@@ -247,9 +245,7 @@ def _shares_rare_word(hit: Hit, weights: TokenWeights) -> bool:
     """The names agree on a rare word that is no organisation word (not "National Research
     University" for the Moscow Aviation Institute, which is also one)."""
     found = hit.name_score.alignment if hit.name_score is not None else None
-    return found is not None and any(
-        p.how == "exact" and p.a not in WEAK_WORDS and p.weight >= RARE_WEIGHT for p in found.pairs
-    )
+    return found is not None and any(p.how == "exact" and weights.rare(p.a) for p in found.pairs)
 
 
 def _embedded(hit: Hit) -> Hit:

@@ -51,6 +51,8 @@ KINDS = words("university college institute school academy hospital")
 #: What each of two different kind words weighs, missing on its side.
 KIND_CONFLICT = 0.6
 WEAK_CAP = 0.25
+#: The least weight of a word that tells a body by itself (:meth:`TokenWeights.rare`).
+RARE_WEIGHT = 0.7
 #: Numbers are decisive: "14th Research Institute" is not the "38th Research Institute".
 NUMBER_WEIGHT = 1.0
 #: Country names are decisive qualifiers ("Banco Santander México" is not "Banco Santander").
@@ -98,6 +100,11 @@ class TokenWeights:
             df.update(set(tokens))
             total += 1
         return cls(df, total)
+
+    def rare(self, token: str) -> bool:
+        """A word rare enough to tell a body by (organisation words never are: they weigh at most
+        ``WEAK_CAP``)."""
+        return self(token) >= RARE_WEIGHT
 
     def __call__(self, token: str) -> float:
         """The weight of one token (cached)."""

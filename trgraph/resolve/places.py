@@ -15,14 +15,12 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from trgraph.model import Entity
-from trgraph.resolve.align import KINDS, WEAK_WORDS, TokenWeights
+from trgraph.resolve.align import KINDS, TokenWeights
 from trgraph.resolve.normalise import NameForm, country_code, final_bracket, tokenize
 from trgraph.resolve.score import NameScore
 
 #: The most a match on a name without its place scores: for review, never auto.
 PLACE_OMITTED_SCORE = 0.85
-#: The least weight of the rare word a name must keep without its place.
-PLACELESS_MIN_WEIGHT = 0.7
 
 
 def placeless_forms(
@@ -81,9 +79,7 @@ def place_omitted(s: NameScore) -> NameScore:
 def _distinctive(stem: tuple[str, ...], weights: TokenWeights, *, kind: bool) -> bool:
     """A name with a rare word of its own and, when ``kind``, saying what kind of body it is
     ("Goethe University", not "Military Hospital" or "Faculty of Medicine")."""
-    return (not kind or bool(KINDS.intersection(stem))) and any(
-        t not in WEAK_WORDS and weights(t) >= PLACELESS_MIN_WEIGHT for t in stem
-    )
+    return (not kind or bool(KINDS.intersection(stem))) and any(weights.rare(t) for t in stem)
 
 
 def _without_place(tokens: tuple[str, ...], place: tuple[str, ...]) -> tuple[str, ...] | None:
