@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from trgraph.resolve.align import TokenWeights, align
+from trgraph.resolve.normalise import name_forms
 
 
 def test_weights_make_common_words_weak(weights: TokenWeights) -> None:
@@ -19,3 +20,24 @@ def test_alignment_pairs_merged_and_fuzzy_tokens(weights: TokenWeights) -> None:
     assert [p.how for p in al.pairs] == ["merged", "prefix"]
     al = align(["tecnology"], ["technology"], weights)
     assert al.pairs[0].how == "fuzzy" and al.pairs[0].similarity == pytest.approx(0.9)
+
+
+def test_slack_forgives_what_an_affiliation_adds_but_not_a_qualifier_or_a_place_modifier(
+    weights: TokenWeights,
+) -> None:
+    def tokens(name: str) -> tuple[str, ...]:
+        return name_forms(name)[0].tokens
+
+    def score(query: str, name: str) -> float:
+        return align(tokens(query), tokens(name), weights).score(slack=0.3)
+
+    # A unit or a place written with the name is forgiven…
+    assert score("Harvard University Physics", "Harvard University") >= 0.7
+    # … "State", "Technical" or "West" make another university.
+    assert score("Washington State University", "University of Washington") < 0.7
+    assert score("Technical University of Munich", "University of Munich") < 0.7
+    assert score("West Virginia University", "University of Virginia") < 0.7
+    assert score("New York University", "University of York") < 0.7
+    # Without slack (screening), nothing changes: every word the query has counts.
+    al = align(tokens("Washington State University"), tokens("University of Washington"), weights)
+    assert al.score() == al.score(slack=1.0) < 0.7

@@ -44,6 +44,13 @@ QUALIFIERS = words(
     commercial european asian african american pacific"""
 )
 WEAK_WORDS = TYPE_WORDS | QUALIFIERS | DESCRIPTORS
+#: Words that make another place of a place name ("*West* Virginia", "*New* York", "*North*
+#: Carolina").
+PLACE_MODIFIERS = words("north south east west northern southern eastern western central new upper lower")
+#: Words that ``slack`` never forgives: an affiliation string may carry a department or a
+#: city besides the name, but "Pennsylvania *State* University" or "*West* Virginia
+#: University" is another university, not the one named without the word.
+UNFORGIVEN = PLACE_MODIFIERS | QUALIFIERS
 #: Kinds of body: one name that says "University" where the other says "College" names
 #: another body ("Boston University" is not "Boston College", "Beijing Institute of
 #: Technology" not "Beijing University of Technology").
@@ -164,13 +171,16 @@ class Alignment:
     missed_pairs: float = 0.0
     missed_a: float = 0.0
     missed_b: float = 0.0
+    #: The part of ``missed_a`` that ``slack`` does not forgive (:data:`PLACE_MODIFIERS`, qualifiers).
+    unforgiven_a: float = 0.0
     #: Each side has a kind word the other lacks (university / college).
     kind_conflict: bool = False
 
     def score(self, slack: float = 1.0) -> float:
         """Matched weight over all weight; ``slack`` scales what only ``a`` has (for affiliation
         strings, which carry departments and addresses besides the organisation)."""
-        total = self.matched + self.missed_pairs + self.missed_b + slack * self.missed_a
+        forgiven = self.missed_a - self.unforgiven_a
+        total = self.matched + self.missed_pairs + self.missed_b + self.unforgiven_a + slack * forgiven
         return self.matched / total if total > 0 else 0.0
 
 
@@ -206,7 +216,10 @@ def align(a: Sequence[str], b: Sequence[str], weights: TokenWeights) -> Alignmen
     conflict = bool(KINDS.intersection(rest_a)) and bool(KINDS.intersection(rest_b))
     for tok in rest_a:
         out.only_a.append(tok)
-        out.missed_a += KIND_CONFLICT if conflict and tok in KINDS else weights.missing(tok)
+        missed = KIND_CONFLICT if conflict and tok in KINDS else weights.missing(tok)
+        out.missed_a += missed
+        if tok in UNFORGIVEN:
+            out.unforgiven_a += missed
     for tok in rest_b:
         out.only_b.append(tok)
         out.missed_b += KIND_CONFLICT if conflict and tok in KINDS else weights.missing(tok)
