@@ -184,8 +184,22 @@ class Alignment:
         return self.matched / total if total > 0 else 0.0
 
 
-def _effective(sim: float) -> float:
-    return sim
+def _inside(a: Sequence[str], only: Sequence[str]) -> Counter[str]:
+    """The tokens of ``only`` (the unpaired tokens of ``a``) that stand between paired ones: a word
+    inside the name ("Houston *Baptist* University") makes another name, where words before or
+    after it (a department, a city) may be an affiliation string's other parts."""
+    # Of a word written twice, the first is the paired one ("Université de Limoges Cabinet
+    # ARISE-UP Limoges": the name, then a unit and its city).
+    budget = Counter(a) - Counter(only)
+    paired = []
+    for tok in a:
+        paired.append(budget[tok] > 0)
+        budget[tok] -= 1
+    if True not in paired:
+        return Counter()
+    first, last = paired.index(True), len(paired) - 1 - paired[::-1].index(True)
+    # An organisation word never tells bodies apart, wherever it stands.
+    return Counter(a[i] for i in range(first + 1, last) if not paired[i] and a[i] not in TYPE_WORDS)
 
 
 def align(a: Sequence[str], b: Sequence[str], weights: TokenWeights) -> Alignment:
@@ -214,11 +228,13 @@ def align(a: Sequence[str], b: Sequence[str], weights: TokenWeights) -> Alignmen
     if rest_a and rest_b:
         rest_a, rest_b = _fuzzy(rest_a, rest_b, weights, out)
     conflict = bool(KINDS.intersection(rest_a)) and bool(KINDS.intersection(rest_b))
+    inside = _inside(a, rest_a)
     for tok in rest_a:
         out.only_a.append(tok)
         missed = KIND_CONFLICT if conflict and tok in KINDS else weights.missing(tok)
         out.missed_a += missed
-        if tok in UNFORGIVEN:
+        if tok in UNFORGIVEN or inside[tok] > 0:
+            inside[tok] -= 1
             out.unforgiven_a += missed
     for tok in rest_b:
         out.only_b.append(tok)
@@ -292,8 +308,7 @@ def _fuzzy(a: list[str], b: list[str], weights: TokenWeights, out: Alignment) ->
         used_a.add(i)
         used_b.add(j)
         w = min(weights(a[i]), weights(b[j]))
-        eff = _effective(sim)
         out.pairs.append(Pair(a[i], b[j], w, round(sim, 3), how))
-        out.matched += w * eff
-        out.missed_pairs += w * (1.0 - eff)
+        out.matched += w * sim
+        out.missed_pairs += w * (1.0 - sim)
     return [x for i, x in enumerate(a) if i not in used_a], [y for j, y in enumerate(b) if j not in used_b]
