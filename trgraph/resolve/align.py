@@ -171,14 +171,16 @@ class Alignment:
     missed_pairs: float = 0.0
     missed_a: float = 0.0
     missed_b: float = 0.0
-    #: The part of ``missed_a`` that ``slack`` does not forgive (:data:`PLACE_MODIFIERS`, qualifiers).
+    #: The part of ``missed_a`` that ``slack`` does not forgive: the words of :data:`UNFORGIVEN`
+    #: and the words inside the name (:func:`_inside`).
     unforgiven_a: float = 0.0
     #: Each side has a kind word the other lacks (university / college).
     kind_conflict: bool = False
 
     def score(self, slack: float = 1.0) -> float:
-        """Matched weight over all weight; ``slack`` scales what only ``a`` has (for affiliation
-        strings, which carry departments and addresses besides the organisation)."""
+        """Matched weight over all weight; ``slack`` scales what only ``a`` has before or after the
+        name (for affiliation strings, which carry departments and addresses besides the
+        organisation), except :attr:`unforgiven_a`."""
         forgiven = self.missed_a - self.unforgiven_a
         total = self.matched + self.missed_pairs + self.missed_b + self.unforgiven_a + slack * forgiven
         return self.matched / total if total > 0 else 0.0
@@ -233,8 +235,10 @@ def align(a: Sequence[str], b: Sequence[str], weights: TokenWeights) -> Alignmen
         out.only_a.append(tok)
         missed = KIND_CONFLICT if conflict and tok in KINDS else weights.missing(tok)
         out.missed_a += missed
-        if tok in UNFORGIVEN or inside[tok] > 0:
+        if inside[tok] > 0:
             inside[tok] -= 1
+            out.unforgiven_a += missed
+        elif tok in UNFORGIVEN:
             out.unforgiven_a += missed
     for tok in rest_b:
         out.only_b.append(tok)
