@@ -8,7 +8,9 @@ from tests.conftest import FIXTURES
 from trgraph.ingest.ror import load_ror
 from trgraph.model import Entity, Link, LinkKind
 from trgraph.resolve.affiliation import match_affiliation
+from trgraph.resolve.align import REVIEW_CAP
 from trgraph.resolve.index import CandidateIndex, Query
+from trgraph.resolve.screen import namesakes_for_review
 
 HEIDELBERG, HAMBURG = "ror:03mstc592", "ror:050589e39"
 NEU_BOSTON, NEU_SHENYANG = "ror:04t5xt781", "ror:03awzbc87"
@@ -28,8 +30,9 @@ def index() -> CandidateIndex:
 
 
 def test_namesakes_score_alike_and_the_body_the_others_belong_to_comes_first(index: CandidateIndex) -> None:
-    hits = index.search(Query("q", ["European Molecular Biology Laboratory"]), limit=5)
-    assert len(hits) == 5 and {h.score for h in hits} == {1.0}  # the tie-break orders, it never scores
+    hits = index.search(Query("q", ["European Molecular Biology Laboratory"]), limit=1)
+    # All five are kept: the tie-break orders, it never chooses or scores.
+    assert len(hits) == 5 and {h.score for h in hits} == {1.0} and {h.shared for h in hits} == {5}
     assert hits[0].entity.id == HEIDELBERG and hits[0].parts == 5
     # Without the registry's hierarchy, the order is by id and Heidelberg is not first.
     assert load(with_parts=False).search(Query("q", ["European Molecular Biology Laboratory"]),
@@ -51,3 +54,16 @@ def test_of_unrelated_namesakes_the_one_with_more_registered_units_wins_and_a_co
     assert hit is not None and hit.entity.id == NEU_BOSTON
     hit = match_affiliation(index, "School of Metallurgy, Northeastern University, Shenyang, China")
     assert hit is not None and hit.entity.id == NEU_SHENYANG
+
+
+def test_in_screening_a_name_several_records_bear_is_linked_unseen_only_where_the_country_tells_which(
+    index: CandidateIndex,
+) -> None:
+    [boston] = namesakes_for_review(index.search(Query("q", ["Northeastern University"], country="US"), limit=1))
+    assert boston.entity.id == NEU_BOSTON and boston.score == 1.0 and "shared_name" not in boston.features
+    hits = namesakes_for_review(index.search(Query("q", ["Northeastern University"]), limit=1))
+    assert [h.entity.id for h in hits] == [NEU_BOSTON, NEU_SHENYANG] and {h.score for h in hits} == {REVIEW_CAP}
+    assert {h.features["shared_name"] for h in hits} == {2.0}
+    # A name only one record bears is unaffected, country or not.
+    [hamburg] = namesakes_for_review(index.search(Query("q", ["EMBL Hamburg"]), limit=1))
+    assert hamburg.entity.id == HAMBURG and hamburg.score == 1.0

@@ -118,3 +118,14 @@ def test_outcomes_are_links_with_explanations(store: Store, result: ScreenResult
     shape = result.to_dict()["matches"][0]
     assert {"id", "subject", "candidate", "score", "status", "explanation"} <= set(shape)
     assert set(shape["candidate"]) >= {"id", "name", "dataset"}
+
+
+def test_a_list_entry_named_as_several_registry_records_is_never_linked_unseen(result: ScreenResult) -> None:
+    # The Entity List's Ministry of Defence (Burma) and the "Ministry of Defence" records ROR
+    # names as parents (no country): a name that several records bear does not say which is
+    # meant, and a wrong auto link would carry the list flag to another country's ministry.
+    found = [m for m in of(result, "Ministry of Defence").values()
+             if m.subject.provenance.dataset == "csl_el_meu" and m.candidate.provenance.dataset == "ror"]
+    assert len(found) >= 2
+    assert all(m.status == PENDING and m.explanation["features"]["shared_name"] >= 2 for m in found)
+    assert all("bear this name" in m.explanation["summary"] for m in found)

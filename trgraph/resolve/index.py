@@ -74,6 +74,10 @@ class Hit:
     #: and its four sites) most likely means the body the others belong to, and of two
     #: unrelated namesakes the one with more registered units is the more prominent.
     parts: int = 0
+    #: How many records of the entity's dataset bear the name matched (0 when only this one):
+    #: "Ministry of Defence" names several records of one registry, and the name alone does
+    #: not tell which is meant.
+    shared: int = 0
 
 
 def entity_forms(entity: Entity) -> list[NameForm]:
@@ -128,6 +132,13 @@ class CandidateIndex:
             self.entity_forms[number].append(len(self.forms))
             self.forms.append(form)
             self.form_entity.append(number)
+        # How many entities of one dataset bear each name (as tokens), for Hit.shared.
+        bearers: dict[tuple[str, tuple[str, ...]], set[int]] = defaultdict(set)
+        for i, form in enumerate(self.forms):
+            if i not in self.placeless:
+                number = self.form_entity[i]
+                bearers[(self.entities[number].provenance.dataset, form.tokens)].add(number)
+        self.bearers = {key: len(owners) for key, owners in bearers.items() if len(owners) > 1}
         wholes: dict[str, set[str]] = defaultdict(set)
         for part, whole in part_of:
             wholes[whole].add(part)
@@ -196,7 +207,9 @@ class CandidateIndex:
     # -- searching -----------------------------------------------------------------
     def search(self, query: Query, *, limit: int = 5, min_score: float = 0.0,
                exclude: frozenset[str] = frozenset()) -> list[Hit]:
-        """The best ``limit`` entities for one query, scoring at least ``min_score``."""
+        """The best ``limit`` entities for one query, scoring at least ``min_score`` (and every other
+        one that scores as the last of them, as exactly: :attr:`Hit.parts` orders namesakes but
+        does not choose among them)."""
         return self.search_many([query], limit=limit, min_score=min_score, exclude=exclude)[0]
 
     def search_many(
@@ -367,7 +380,9 @@ class CandidateIndex:
             if hit is not None and hit.score >= min_score:
                 by_entity[number] = hit
         hits = sorted(by_entity.values(), key=lambda h: (-h.score, -h.exact, -h.parts, h.entity.id))
-        return hits[:limit]
+        # Namesakes the names cannot tell apart are all kept, never cut at the limit by a guess.
+        tied = [h for h in hits[limit:] if (h.score, h.exact) == (hits[limit - 1].score, hits[limit - 1].exact)]
+        return hits[:limit] + tied
 
     def _identifier_hits(self, query: Query) -> list[int]:
         out: list[int] = []
@@ -410,7 +425,8 @@ class CandidateIndex:
                 # A namesake abroad is most likely another organisation: never linked unseen.
                 features["country_conflict"] = -COUNTRY_PENALTY
                 score = max(0.0, min(score - COUNTRY_PENALTY, REVIEW_CAP))
-        return Hit(entity, round(score, 4), best.method, best, features, exact, self.parts[number])
+        shared = self.bearers.get((entity.provenance.dataset, best.b.tokens), 0)
+        return Hit(entity, round(score, 4), best.method, best, features, exact, self.parts[number], shared)
 
 
 #: How many vocabulary neighbours of each length an unknown word may have.

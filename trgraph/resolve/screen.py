@@ -30,12 +30,12 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from trgraph.errors import ConfigError
 from trgraph.model import Action, Decision, Entity, EntityKind, JsonDict, Link, LinkKind, Provenance
 from trgraph.model.records import canonical, link_id
-from trgraph.resolve.align import TokenWeights
+from trgraph.resolve.align import REVIEW_CAP, TokenWeights
 from trgraph.resolve.index import CandidateIndex, Hit, Query
 from trgraph.store import Store
 
@@ -270,6 +270,17 @@ def strong(hits: list[Hit], config: ScreenConfig) -> list[Hit]:
     ]
 
 
+def namesakes_for_review(hits: list[Hit]) -> list[Hit]:
+    """A name that several records of one registry or list bear (:attr:`Hit.shared`: "Ministry of
+    Defence", "National Defense University") does not say which is meant: unless the country
+    agrees, each such hit is for an analyst (at most ``REVIEW_CAP``), never linked unseen."""
+    return [
+        replace(h, score=REVIEW_CAP, features={**h.features, "shared_name": float(h.shared)})
+        if h.shared and h.score > REVIEW_CAP and "country_agrees" not in h.features else h
+        for h in hits
+    ]
+
+
 def dominant(hits: list[Hit], config: ScreenConfig) -> list[Hit]:
     """Drop partial candidates when the subject has an exact one: a name that is, word for word,
     a registry or list name above the auto threshold is explained; "Nanjing University" then no
@@ -296,7 +307,8 @@ def screen(store: Store, config: ScreenConfig | None = None, *, progress: Progre
     found: dict[str, Match] = {}
     hits = index.search_many([query_for(e) for e in subjects], limit=config.per_subject, min_score=config.review)
     for subject, subject_hits in zip(subjects, hits, strict=True):
-        _collect(found, subject, dominant(subject_hits, config), "register", config, index.weights)
+        _collect(found, subject, dominant(namesakes_for_review(subject_hits), config), "register", config,
+                 index.weights)
     entries: list[Entity] = []
     if config.lists:
         entries = [e for e in pool if is_list_entry(e)]
@@ -306,7 +318,8 @@ def screen(store: Store, config: ScreenConfig | None = None, *, progress: Progre
             accept=is_registry, block=LIST_BLOCK,
         )
         for entry, entry_hits in zip(entries, hits, strict=True):
-            _collect(found, entry, dominant(strong(entry_hits, config), config), "lists", config, index.weights)
+            _collect(found, entry, dominant(strong(namesakes_for_review(entry_hits), config), config), "lists", config,
+                     index.weights)
 
     by_id = {e.id: e for e in entities}
     previous = {str(lk.attrs["match_id"]): lk for lk in store.iter_links(dataset=DATASET) if lk.attrs.get("match_id")}
@@ -358,6 +371,9 @@ def _summary(hit: Hit, out: JsonDict) -> str:
     for key, value in hit.features.items():
         if key.startswith("country_"):
             parts.append(f"{key.replace('_', ' ')} ({value:+.2f})")
+    if "shared_name" in hit.features:
+        parts.append(f"{hit.features['shared_name']:.0f} records of {hit.entity.provenance.dataset} bear this name "
+                     "and no country tells which")
     return "; ".join(parts)
 
 
