@@ -171,19 +171,34 @@ class Alignment:
     missed_pairs: float = 0.0
     missed_a: float = 0.0
     missed_b: float = 0.0
-    #: The part of ``missed_a`` that ``slack`` does not forgive: the words of :data:`UNFORGIVEN`
-    #: and the words inside the name (:func:`_inside`).
-    unforgiven_a: float = 0.0
     #: Each side has a kind word the other lacks (university / college).
     kind_conflict: bool = False
+    #: ``a`` as aligned, and what each word of ``only_a`` weighs missing (for :meth:`unforgiven`).
+    a: Sequence[str] = ()
+    missed_each_a: list[float] = field(default_factory=list)
 
     def score(self, slack: float = 1.0) -> float:
         """Matched weight over all weight; ``slack`` scales what only ``a`` has before or after the
         name (for affiliation strings, which carry departments and addresses besides the
-        organisation), except :attr:`unforgiven_a`."""
-        forgiven = self.missed_a - self.unforgiven_a
-        total = self.matched + self.missed_pairs + self.missed_b + self.unforgiven_a + slack * forgiven
+        organisation), except what it never forgives (:meth:`unforgiven`)."""
+        total = self.matched + self.missed_pairs + self.missed_b + self.missed_a
+        if slack < 1.0 and self.missed_a:
+            unforgiven = self.unforgiven()
+            total -= (1.0 - slack) * (self.missed_a - unforgiven)
         return self.matched / total if total > 0 else 0.0
+
+    def unforgiven(self) -> float:
+        """The part of ``missed_a`` that ``slack`` does not forgive: the words of
+        :data:`UNFORGIVEN` and the words inside the name (:func:`_inside`)."""
+        inside = _inside(self.a, self.only_a)
+        total = 0.0
+        for tok, missed in zip(self.only_a, self.missed_each_a, strict=True):
+            if inside[tok] > 0:
+                inside[tok] -= 1
+                total += missed
+            elif tok in UNFORGIVEN:
+                total += missed
+        return total
 
 
 def _inside(a: Sequence[str], only: Sequence[str]) -> Counter[str]:
@@ -230,16 +245,12 @@ def align(a: Sequence[str], b: Sequence[str], weights: TokenWeights) -> Alignmen
     if rest_a and rest_b:
         rest_a, rest_b = _fuzzy(rest_a, rest_b, weights, out)
     conflict = bool(KINDS.intersection(rest_a)) and bool(KINDS.intersection(rest_b))
-    inside = _inside(a, rest_a)
+    out.a = a
     for tok in rest_a:
         out.only_a.append(tok)
         missed = KIND_CONFLICT if conflict and tok in KINDS else weights.missing(tok)
         out.missed_a += missed
-        if inside[tok] > 0:
-            inside[tok] -= 1
-            out.unforgiven_a += missed
-        elif tok in UNFORGIVEN:
-            out.unforgiven_a += missed
+        out.missed_each_a.append(missed)
     for tok in rest_b:
         out.only_b.append(tok)
         out.missed_b += KIND_CONFLICT if conflict and tok in KINDS else weights.missing(tok)

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 from rapidfuzz import process
@@ -380,9 +380,18 @@ class CandidateIndex:
             if hit is not None and hit.score >= min_score:
                 by_entity[number] = hit
         hits = sorted(by_entity.values(), key=lambda h: (-h.score, -h.exact, -h.parts, h.entity.id))
-        # Namesakes the names cannot tell apart are all kept, never cut at the limit by a guess.
-        tied = [h for h in hits[limit:] if (h.score, h.exact) == (hits[limit - 1].score, hits[limit - 1].exact)]
-        return hits[:limit] + tied
+        if len(hits) > limit:
+            # Namesakes the names cannot tell apart are all kept, never cut at the limit by a guess.
+            last = (hits[limit - 1].score, hits[limit - 1].exact)
+            hits = hits[:limit] + [h for h in hits[limit:] if (h.score, h.exact) == last]
+        return [self._shared(h) for h in hits]
+
+    def _shared(self, hit: Hit) -> Hit:
+        """``hit`` with :attr:`Hit.shared` set from the name it matched."""
+        if hit.name_score is None:
+            return hit
+        shared = self.bearers.get((hit.entity.provenance.dataset, hit.name_score.b.tokens), 0)
+        return replace(hit, shared=shared) if shared else hit
 
     def _identifier_hits(self, query: Query) -> list[int]:
         out: list[int] = []
@@ -425,8 +434,7 @@ class CandidateIndex:
                 # A namesake abroad is most likely another organisation: never linked unseen.
                 features["country_conflict"] = -COUNTRY_PENALTY
                 score = max(0.0, min(score - COUNTRY_PENALTY, REVIEW_CAP))
-        shared = self.bearers.get((entity.provenance.dataset, best.b.tokens), 0)
-        return Hit(entity, round(score, 4), best.method, best, features, exact, self.parts[number], shared)
+        return Hit(entity, round(score, 4), best.method, best, features, exact, self.parts[number])
 
 
 #: How many vocabulary neighbours of each length an unknown word may have.
