@@ -12,7 +12,8 @@ What a run does, in order:
    organisation (an entity with flags or lists) is also searched against registry
    organisations (no flags, no lists), so that a list flag reaches the registry's
    hierarchy (Entity List "Beijing University of Aeronautics and Astronautics (BUAA)"
-   → ROR Beihang University).
+   → ROR Beihang University). A name that several records of one registry or list
+   bear is linked unseen only where the country agrees (:func:`namesakes_for_review`).
 3. Outcomes merge with the analyst ledger (:mod:`.ledger`, the source of truth for
    decisions): a confirmed pair stays linked whatever its score; a rejected pair is
    not linked again unless its evidence (the names, country and identifiers of both
