@@ -50,6 +50,18 @@ def test_one_typo_in_a_distinctive_word_is_for_review_never_auto(weights: TokenW
     assert typo >= AUTO  # "technology" is a type word: a typo there does not matter
     place = score("Hunan University", "Henan University", weights)
     assert REVIEW <= place <= REVIEW_CAP < AUTO
+    # A letter short or over counts as a typo too ("Amazo", "Macrone"), where a word cut to an
+    # abbreviation does not ("Aeronaut." for Aeronautics).
+    short = score_names(name_forms("Nanjing Univ"), name_forms("Nanjing University"), weights)
+    assert short is not None and short.score >= AUTO
+    brand = score_names(name_forms("Harbim Institute of Technology"), name_forms("Harbin Institute of Technology"),
+                        weights)
+    assert brand is not None and REVIEW <= brand.score <= REVIEW_CAP
+    cut = score_names(name_forms("Nanjin University"), name_forms("Nanjing University"), weights)
+    assert cut is not None and "fuzzy_distinctive_cap" in cut.features and REVIEW <= cut.score <= REVIEW_CAP
+    abbreviated = score("Nanjing University of Aeronaut. and Astronaut.",
+                        "Nanjing University of Aeronautics and Astronautics", weights)
+    assert abbreviated >= AUTO
 
 
 def test_type_word_missing_is_weak_evidence_against(weights: TokenWeights) -> None:

@@ -22,9 +22,11 @@ from trgraph.resolve.align import (
     KINDS,
     REVIEW_CAP,
     Alignment,
+    Pair,
     TokenWeights,
     align,
     country_words,
+    max_edits,
 )
 from trgraph.resolve.legal import legal_codes
 from trgraph.resolve.normalise import NameForm
@@ -145,8 +147,8 @@ def score_forms(a: NameForm, b: NameForm, weights: TokenWeights, slack: float = 
         features["reversed_around_kind"] = REVERSED_SCORE
         best = REVERSED_SCORE
     # Auto-linking needs every distinctive word spelt the same: a one-letter difference
-    # in a place or brand (Hunan/Henan) is for an analyst to judge.
-    fuzzy = [p for p in al.pairs if p.how == "fuzzy" and p.weight >= DISTINCTIVE]
+    # in a place or brand (Hunan/Henan, Amazo/Amazon) is for an analyst to judge.
+    fuzzy = [p for p in al.pairs if p.weight >= DISTINCTIVE and (p.how == "fuzzy" or _typo_short(p))]
     if fuzzy and best > REVIEW_CAP:
         features["fuzzy_distinctive_cap"] = REVIEW_CAP
         best = REVIEW_CAP
@@ -156,6 +158,15 @@ def score_forms(a: NameForm, b: NameForm, weights: TokenWeights, slack: float = 
             features["legal_form_conflict_cap"] = REVIEW_CAP
             best = REVIEW_CAP
     return NameScore(max(0.0, best), method, a, b, al, features)
+
+
+def _typo_short(p: Pair) -> bool:
+    """A prefix pair that is a word a typo short ("amazo" / "amazon"), not an abbreviation
+    ("technol" / "technology")."""
+    if p.how != "prefix":
+        return False
+    short, long_ = sorted((p.a, p.b), key=len)
+    return len(long_) - len(short) <= max_edits(len(short))
 
 
 def _variant(al: Alignment, a: Sequence[str], b: Sequence[str]) -> str | None:
