@@ -118,6 +118,19 @@ def test_variants_go_to_review_never_to_auto(a: str, b: str, method: str, weight
     assert best is not None and best.method == method and REVIEW <= best.score < AUTO
 
 
+def test_a_name_that_is_a_code_and_its_number_has_no_series() -> None:
+    # Where "UMR_S nnn" names many laboratories, two numbers are two laboratories, not vintages
+    # of one name as "Blackstone Capital Partners VII / VIII" are.
+    corpus = [f"UMR_S {n}" for n in range(1000, 1030)] + [f"Society {n}" for n in range(300)]
+    corpus.append("Blackstone Capital Partners VII L.P.")
+    weights = TokenWeights.from_forms(f.tokens for n in corpus for f in name_forms(n))
+    lab = score_names(name_forms("UMR_S 284"), name_forms("UMR_S 1260"), weights)
+    assert lab is not None and lab.method != "number_differs" and lab.score < REVIEW
+    fund = score_names(name_forms("Blackstone Capital Partners VII L.P."),
+                       name_forms("Blackstone Capital Partners VIII L.P."), weights)
+    assert fund is not None and fund.method == "number_differs" and REVIEW <= fund.score < AUTO
+
+
 @pytest.mark.parametrize(
     ("a", "b"),
     [

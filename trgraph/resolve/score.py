@@ -20,6 +20,7 @@ from trgraph.resolve.align import (
     FUZZY_MIN_LEN,
     KIND_CONFLICT,
     KINDS,
+    RARE_WEIGHT,
     REVIEW_CAP,
     Alignment,
     Pair,
@@ -180,7 +181,10 @@ def _variant(al: Alignment, a: Sequence[str], b: Sequence[str]) -> str | None:
         return None
     x, y = al.only_a[0], al.only_b[0]
     if x.isdigit() and y.isdigit():
-        return "number_differs" if a[-1] == x and b[-1] == y else None
+        # The series of a name ("Blackstone Partners"), not a name that is a code and its number
+        # ("UMR_S 284" / "UMR_S 1260": two unrelated laboratories).
+        named = any(p.weight >= RARE_WEIGHT and len(p.a) > 1 for p in al.pairs)
+        return "number_differs" if named and a[-1] == x and b[-1] == y else None
     if x.isdigit() or y.isdigit() or x in country_words() or y in country_words():
         return None  # a number against a word, or another country, is another organisation
     if min(len(x), len(y)) < FUZZY_MIN_LEN:
