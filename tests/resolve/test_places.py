@@ -6,7 +6,7 @@ import pytest
 
 from tests.conftest import FIXTURES
 from trgraph.ingest.ror import load_ror
-from trgraph.model import Entity
+from trgraph.model import Entity, EntityKind, Provenance
 from trgraph.resolve.index import CandidateIndex, Hit, Query
 from trgraph.resolve.places import PLACE_OMITTED_SCORE
 
@@ -57,3 +57,16 @@ def test_no_name_without_a_place_when_it_is_ambiguous_or_generic(places: Candida
 def test_only_the_name_exactly_as_written_without_its_city_counts(places: CandidateIndex) -> None:
     hits = places.search(Query("q", ["Imperial College Business School"]), limit=5)
     assert all("own_place_omitted" not in h.features for h in hits)
+
+
+def test_a_list_entry_bearing_the_name_without_the_place_does_not_make_it_ambiguous() -> None:
+    # A list names the registry's "Imperial College London" as "Imperial College": that entry is
+    # the same body, not a namesake within the registry, so the registry record keeps its
+    # placeless name.
+    records = [e for e in load_ror(FIXTURES / "resolve" / "ror_places.json")
+               if isinstance(e, Entity) and not e.attrs.get("unresolved")]
+    listed = Entity("csl:ic", EntityKind.ORGANISATION, "Imperial College", Provenance("csl", "ic", "test"),
+                    country="GB")
+    hits = CandidateIndex([*records, listed]).search(Query("q", ["Imperial College"]), limit=5)
+    assert {h.entity.id for h in hits} >= {"csl:ic", "ror:041kmwe10"}
+    assert "own_place_omitted" in next(h for h in hits if h.entity.id == "ror:041kmwe10").features

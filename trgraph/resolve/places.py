@@ -31,11 +31,14 @@ def placeless_forms(
     weights: TokenWeights,
 ) -> list[tuple[int, NameForm]]:
     """(entity number, form) for each indexed name that ends in the entity's own place, without
-    it. Not when what is left is a name of another entity or left by more than one: "University
-    of Michigan" is the university, not its Dearborn campus; "University of California" any
-    campus, "UCB Pharma" either of two. What is left must still be distinctive
+    it. Not when what is left is a name of another entity of its dataset or left by more than one:
+    "University of Michigan" is the university, not its Dearborn campus; "University of
+    California" any campus, "UCB Pharma" either of two. What is left must still be distinctive
     (:func:`_distinctive`); only a query that is exactly that name should find it."""
-    left: dict[tuple[str, ...], set[int]] = defaultdict(set)
+    # Stems and names are compared within one dataset: a list entry that names the registry's
+    # "Commercial Aircraft Corporation of China (China)" without its bracket is that body, not a
+    # namesake that makes the stem ambiguous.
+    left: dict[tuple[str, tuple[str, ...]], set[int]] = defaultdict(set)
     found: list[tuple[int, NameForm]] = []
     towns: dict[str, tuple[str, ...]] = {}
     for number, entity in enumerate(entities):
@@ -57,16 +60,19 @@ def placeless_forms(
             else:
                 continue
             if stem is not None and fit:
-                left[stem].add(number)
+                left[(entity.provenance.dataset, stem)].add(number)
                 found.append((number, replace(form, tokens=stem, compact="".join(stem), initials="")))
-    owners: dict[tuple[str, ...], set[int]] = defaultdict(set)
+    owners: dict[tuple[str, tuple[str, ...]], set[int]] = defaultdict(set)
     for i, form in enumerate(forms):
-        if form.tokens in left:
-            owners[form.tokens].add(form_entity[i])
-    return [
-        (number, form) for number, form in found
-        if left[form.tokens] == {number} and owners.get(form.tokens, {number}) == {number}
-    ]
+        key = (entities[form_entity[i]].provenance.dataset, form.tokens)
+        if key in left:
+            owners[key].add(form_entity[i])
+    out: list[tuple[int, NameForm]] = []
+    for number, form in found:
+        key = (entities[number].provenance.dataset, form.tokens)
+        if left[key] == {number} and owners.get(key, {number}) == {number}:
+            out.append((number, form))
+    return out
 
 
 def place_omitted(s: NameScore) -> NameScore:
