@@ -32,7 +32,7 @@ from typing import NamedTuple
 from trgraph.model import Entity
 from trgraph.resolve.align import KINDS, TYPE_WORDS, TokenWeights
 from trgraph.resolve.index import CandidateIndex, Hit, Query
-from trgraph.resolve.normalise import country_code, is_acronym, tokenize
+from trgraph.resolve.normalise import STOPWORDS, country_code, fold, is_acronym, tokenize, words
 
 _SPLIT_RE = re.compile(r"[,;，；]")
 _NUMBER_RE = re.compile(r"\b\d+\b")
@@ -58,12 +58,10 @@ _SUBUNIT_RE = re.compile(
     re.I,
 )
 _STATE_RE = re.compile(r"^[A-Z]{2}$")
-_AND = frozenset({"and", "&", "et", "und", "y", "e", "i", "en"})
-#: Words that carry a name on ("University *of* Science", "Universidad *de* Chile").
-_CONNECTORS = _AND | frozenset(
-    {"of", "for", "de", "du", "des", "di", "del", "della", "do", "da", "dos", "das", "la", "le", "les", "l'",
-     "the", "in", "at", "on", "van", "von", "zu", "für", "fur", "d'"}
-)
+#: "And" in the languages of affiliations, folded ("&" folds to "and").
+_AND = words("and et und y e i en")
+#: Words that carry a name on ("University *of* Science", "Universidad *de* Chile"), folded.
+_CONNECTORS = STOPWORDS | _AND | words("van von fur")
 #: Mark the queries for the head and the tail of a part (:func:`embedded_names`).
 HEAD, TAIL = "^", "$"
 #: The most a name found inside a part scores: for an analyst to judge, never linked unseen.
@@ -123,19 +121,19 @@ def embedded_names(part: str) -> tuple[str | None, str | None]:
     (a name that ends in a kind word, when the next word does not carry it on: "Nanjing
     University of Aeronautics" does), and the tail of "Laboratoire HAVAE Université de Limoges"
     (from a kind word after an acronym, a bracket, "and" or a lower-case word)."""
-    words = part.split()
-    kinds = [bool(KINDS.intersection(tokenize(w))) for w in words]
+    terms = part.split()
+    kinds = [bool(KINDS.intersection(tokenize(w))) for w in terms]
     head = tail = None
-    for k in range(1, len(words) - 1):
+    for k in range(1, len(terms) - 1):
         if kinds[k]:
-            if words[k + 1].casefold() not in _CONNECTORS and any(
-                not kinds[j] and words[j].casefold() not in _CONNECTORS for j in range(k)
+            if fold(terms[k + 1]) not in _CONNECTORS and any(
+                not kinds[j] and fold(terms[j]) not in _CONNECTORS for j in range(k)
             ):
-                head = " ".join(words[: k + 1])
+                head = " ".join(terms[: k + 1])
             break
-    for k in range(len(words) - 2, 0, -1):
-        if kinds[k] and words[k][:1].isupper() and _boundary(words[k - 1]):
-            tail = " ".join(words[k:])
+    for k in range(len(terms) - 2, 0, -1):
+        if kinds[k] and terms[k][:1].isupper() and _boundary(terms[k - 1]):
+            tail = " ".join(terms[k:])
             break
     return head, tail
 
@@ -143,7 +141,7 @@ def embedded_names(part: str) -> tuple[str | None, str | None]:
 def _boundary(word: str) -> bool:
     """A word after which a new name may start: an acronym (a unit's), a closing bracket, "and", or
     a lower-case word that is no connector ("… droit privé Université de Limoges")."""
-    folded = word.casefold()
+    folded = fold(word)
     if folded in _AND or word.endswith(")") or is_acronym(word):
         return True
     return word[:1].islower() and folded not in _CONNECTORS
