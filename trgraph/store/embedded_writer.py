@@ -170,26 +170,23 @@ class SqliteWriter(Writer):
         db, run, scope = self._db, self.run_id, self.scope
         name = "s.name" if table == "entities" else "s.kind || ' ' || s.source || ' -> ' || s.target"
         old_name = "t.name" if table == "entities" else "t.kind || ' ' || t.source || ' -> ' || t.target"
-        added = _rows_written(
-            db,
+        added = db.execute(
             f"INSERT INTO changes SELECT ?, ?, s.id, 'added', ?, {name}, NULL, NULL FROM {stage} s"
             f" LEFT JOIN {table} t ON t.id=s.id WHERE t.id IS NULL OR t.removed_run IS NOT NULL",
             (run, what, scope),
-        )
-        altered = _rows_written(
-            db,
+        ).rowcount
+        altered = db.execute(
             f"INSERT INTO changes SELECT ?, ?, s.id, 'altered', ?, {name}, t.doc, s.doc FROM {stage} s"
             f" JOIN {table} t ON t.id=s.id WHERE t.removed_run IS NULL AND t.hash != s.hash",
             (run, what, scope),
-        )
+        ).rowcount
         removed = 0
         if self.replace:
-            removed = _rows_written(
-                db,
+            removed = db.execute(
                 f"INSERT INTO changes SELECT ?, ?, t.id, 'removed', ?, {old_name}, t.doc, NULL FROM {table} t"
                 f" WHERE t.scope=? AND t.removed_run IS NULL AND t.id NOT IN (SELECT id FROM {stage})",
                 (run, what, scope, scope),
-            )
+            ).rowcount
             db.execute(
                 f"UPDATE {table} SET removed_run=? WHERE scope=? AND removed_run IS NULL"
                 f" AND id NOT IN (SELECT id FROM {stage})",
@@ -241,13 +238,6 @@ class SqliteWriter(Writer):
         if self._db.in_transaction:
             self._db.execute("ROLLBACK")
         self._db.execute(f"PRAGMA cache_size=-{READ_CACHE_KIB}")
-
-
-def _rows_written(db: sqlite3.Connection, sql: str, params: tuple[object, ...]) -> int:
-    """Run one writing statement; return how many rows it wrote."""
-    before = db.total_changes
-    db.execute(sql, params)
-    return db.total_changes - before
 
 
 def _index_stage(db: sqlite3.Connection, stage: str) -> None:
