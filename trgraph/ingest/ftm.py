@@ -219,7 +219,7 @@ class _Loader:
         rid, schema, props = rec["id"], rec["schema"], props_of(rec)
         if schema in THING_SCHEMATA:
             if rid in self.things:
-                return f"duplicate id {rid} (first at line {self.things[rid]}); aggregate FtM fragments first"
+                return duplicate_thing(rid, self.things[rid])
             name = _primary_name(rec, props)
             if name is None:
                 return f"{schema} {rid} has no name"
@@ -228,16 +228,24 @@ class _Loader:
             return [self.entity(rec, rid, schema, props, name)]
         if schema in RELATIONSHIPS:
             return self._links(rec, rid, schema, props, RELATIONSHIPS[schema])
+        named = self.folded_names(rid, schema, props, line)
+        if isinstance(named, str):
+            return named
+        if schema in FOLDED and not any(t in self.things for t in named):
+            self.deferred.append((line, rid, schema, named, rec, raw))  # its entity may come later
+        return []
+
+    def folded_names(self, rid: str, schema: str, props: JsonDict, line: int) -> list[str] | str:
+        """The FtM ids a folded record names ([] for an Address), or why a record that is neither
+        a thing nor a relationship is rejected; depends on nothing read before it but the pre-scan."""
         if schema not in FOLDED and schema != "Address":
             return f"FtM schema {schema} is not loaded (not a person, organisation, relationship or sanction)"
         if (first := self.index.lines.get(rid, line)) != line:
             return f"duplicate id {rid} (first at line {first})"
         named = _clean(props.get(FOLDED.get(schema, "")))
-        if schema in FOLDED and not any(t in self.things for t in named):
-            if not named:
-                return f"{schema} {rid} names no entity"
-            self.deferred.append((line, rid, schema, named, rec, raw))  # its entity may come later
-        return []
+        if schema in FOLDED and not named:
+            return f"{schema} {rid} names no entity"
+        return named
 
     def entity(self, rec: JsonDict, rid: str, schema: str, props: JsonDict, name: str) -> Entity:
         """The entity of a thing record (depends on nothing read before it but the pre-scan)."""
@@ -339,6 +347,11 @@ class _Loader:
             identifiers={"ftm": ftm_id}, attrs={"unresolved": True, "mentioned_as": role},
             provenance=Provenance(self.dataset, rid, self.source, self.retrieved),
         )
+
+
+def duplicate_thing(rid: str, first: int) -> str:
+    """Why a person or organisation record whose id came before is rejected."""
+    return f"duplicate id {rid} (first at line {first}); aggregate FtM fragments first"
 
 
 def _clean(raw: Any) -> list[str]:

@@ -30,11 +30,11 @@ from trgraph.ingest.ftm import (
     FOLDED,
     RELATIONSHIPS,
     THING_SCHEMATA,
-    _clean,
     _Loader,
     _prescan,
     _primary_name,
     _raw,
+    duplicate_thing,
     load_ftm,
 )
 from trgraph.ingest.ftm_lines import Bad, check_record, is_json_lines, line_records, props_of
@@ -169,14 +169,9 @@ def _outcome(
             return ("rejected", line, made, _raw(raw, rec))
         links.extend(made[1])
         return ("relationship", line, rid, schema, made[0])
-    if schema not in FOLDED and schema != "Address":
-        reason = f"FtM schema {schema} is not loaded (not a person, organisation, relationship or sanction)"
-        return ("rejected", line, reason, _raw(raw, rec))
-    if (first := loader.index.lines.get(rid, line)) != line:
-        return ("rejected", line, f"duplicate id {rid} (first at line {first})", _raw(raw, rec))
-    named = _clean(props.get(FOLDED.get(schema, "")))
-    if schema in FOLDED and not named:
-        return ("rejected", line, f"{schema} {rid} names no entity", _raw(raw, rec))
+    named = loader.folded_names(rid, schema, props, line)
+    if isinstance(named, str):
+        return ("rejected", line, named, _raw(raw, rec))
     return ("folded", line, rid, schema, named, raw)
 
 
@@ -194,7 +189,7 @@ def _settle(loader: _Loader, block: _Block) -> Iterator[Item | Prepared]:
         if what == "thing":
             _, _, rid, position, reason, raw = outcome
             if rid in loader.things:
-                reason = f"duplicate id {rid} (first at line {loader.things[rid]}); aggregate FtM fragments first"
+                reason = duplicate_thing(rid, loader.things[rid])
             if rid in loader.things or position < 0:
                 rejected.append(Rejected(where, line, reason, raw if isinstance(raw, str) else _line_at(loader, raw)))
                 continue
