@@ -22,6 +22,19 @@ def test_alignment_pairs_merged_and_fuzzy_tokens(weights: TokenWeights) -> None:
     assert al.pairs[0].how == "fuzzy" and al.pairs[0].similarity == pytest.approx(0.9)
 
 
+def test_a_word_and_another_word_are_a_compound_not_an_abbreviation() -> None:
+    corpus = ["George Washington University", "George Mason University", "University of Cape Town",
+              "Institute of Technology", "Siemens AG"]
+    weights = TokenWeights.from_forms(f.tokens for n in corpus for f in name_forms(n))
+    # "Georgetown" is "George" and "town", both words that names carry, not "George" written out…
+    al = align(["georgetown", "university", "washington"], ["george", "washington", "university"], weights)
+    assert "george" in al.only_b and al.score() < 0.7
+    # … where "technol", which no name carries, abbreviates "technology", and "siemensag" runs a
+    # name into its legal form.
+    assert align(["technol"], ["technology"], weights).pairs[0].how == "prefix"
+    assert align(["siemensag"], ["siemens"], weights).pairs[0].how == "prefix"
+
+
 def test_slack_forgives_what_an_affiliation_adds_but_not_a_qualifier_or_a_place_modifier(
     weights: TokenWeights,
 ) -> None:

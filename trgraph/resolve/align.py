@@ -295,6 +295,14 @@ def max_edits(length: int) -> int:
     return 1 if length < 9 else 2 if length < 14 else 3
 
 
+def _abbreviates(shorter: str, longer: str, weights: TokenWeights) -> bool:
+    """Whether a word that begins another may be its abbreviation: not when the longer word is the
+    shorter one and another word that names carry ("George" + "town" is no "Georgetown" cut short;
+    "technol" is "technology", "Amazon" a typo short of "Amazonis")."""
+    rest = longer[len(shorter):]
+    return not (len(rest) >= 3 and weights.df.get(shorter, 0) > 0 and weights.df.get(rest, 0) > 0)
+
+
 def _fuzzy(a: list[str], b: list[str], weights: TokenWeights, out: Alignment) -> tuple[list[str], list[str]]:
     candidates: list[tuple[float, int, int, str]] = []
     for i, x in enumerate(a):
@@ -304,11 +312,10 @@ def _fuzzy(a: list[str], b: list[str], weights: TokenWeights, out: Alignment) ->
             if len(y) < FUZZY_MIN_LEN or y.isdigit():
                 continue
             shorter, longer = (x, y) if len(x) <= len(y) else (y, x)
-            if len(longer) - len(shorter) > max_edits(len(shorter)) and not (
-                len(shorter) >= 5 and longer.startswith(shorter)
-            ):
+            abbreviated = len(shorter) >= 5 and longer.startswith(shorter) and _abbreviates(shorter, longer, weights)
+            if len(longer) - len(shorter) > max_edits(len(shorter)) and not abbreviated:
                 continue
-            if len(shorter) >= 5 and longer.startswith(shorter):
+            if abbreviated:
                 # An abbreviation the table does not know ("technol").
                 candidates.append((max(0.9, OSA.normalized_similarity(x, y)), i, j, "prefix"))
                 continue
