@@ -105,6 +105,14 @@ def test_cyrillic_is_transliterated() -> None:
     assert tokenize("Северо-западный политехнический университет")[0] == "severo"
 
 
+def test_umlauts_are_also_spelt_out_as_german_and_danish_write_them_without_the_mark() -> None:
+    assert {f.tokens for f in name_forms("Universität Würzburg")} == {("university", "wurzburg"),
+                                                                      ("university", "wuerzburg")}
+    assert ("aarhus", "university") in {f.tokens for f in name_forms("Århus University")}
+    assert ("mueller",) in {f.tokens for f in name_forms("Müller", organisation=False)}
+    assert len(name_forms("Universite de Limoges")) == 1  # nothing to spell out
+
+
 def test_country_code() -> None:
     assert country_code("China") == "CN"
     assert country_code("P.R. China") == "CN"

@@ -27,6 +27,10 @@ _APOSTROPHE_RE = re.compile(r"['’`´‘]")
 _NON_WORD_RE = re.compile(r"[^0-9a-z\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 _PAREN_RE = re.compile(r"\(([^()]*)\)")
 _FINAL_PAREN_RE = re.compile(r"\(([^()]*)\)\s*$")
+#: German and Scandinavian letters as those languages write them without the mark ("Würzburg" /
+#: "Wuerzburg", "Århus" / "Aarhus"), where plain folding drops the mark ("Wurzburg", "Arhus").
+_SPELT_OUT = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ø": "oe", "Ø": "Oe",
+                            "å": "aa", "Å": "Aa"})
 _ROMAN_RE = re.compile(r"^(?:x{0,3})(?:ix|iv|v?i{0,3})$")
 _ORDINAL_RE = re.compile(r"^(\d+)(?:st|nd|rd|th)$")
 _DOTTED_RE = re.compile(r"(?<![^\W\d_])((?:[^\W\d_]\.){1,}[^\W\d_]\b\.?)")
@@ -296,8 +300,9 @@ def pinyin_form(name: str) -> NameForm | None:
 
 @lru_cache(maxsize=262144)
 def name_forms(name: str, *, organisation: bool = True) -> tuple[NameForm, ...]:
-    """Every form of one name: itself, its bracketed acronym and the name without it, and
-    for Chinese names a pinyin spelling (cached: the same names recur across lists)."""
+    """Every form of one name: itself, its umlauts spelt out ("Wuerzburg"), its bracketed acronym
+    and the name without it, and for Chinese names a pinyin spelling (cached: the same names
+    recur across lists)."""
     out: list[NameForm] = []
     seen: set[tuple[tuple[str, ...], str | None]] = set()
 
@@ -308,6 +313,9 @@ def name_forms(name: str, *, organisation: bool = True) -> tuple[NameForm, ...]:
 
     first = name_form(name, organisation=organisation)
     add(first)
+    spelt = name.translate(_SPELT_OUT)
+    if spelt != name:
+        add(name_form(spelt, organisation=organisation))
     if organisation:
         acronym = _final_acronym(name)
         if acronym is not None:
