@@ -125,3 +125,27 @@ def test_a_name_inside_a_part_must_match_whole_and_share_a_rare_word() -> None:
     assert match_affiliation(index, "National Research University Higher School of Economics", min_score=0.7) is None
     # "California State University" is not the State of California, however many words they share.
     assert match_affiliation(index, "California State University Long Beach", min_score=0.7) is None
+
+
+CAMPUSES = [
+    ror("sf", "University of California, San Francisco", "education", country="US"),
+    ror("uc", "University of California System", "education", country="US"),
+    Entity("ror:usf", EntityKind.ORGANISATION, "University of San Francisco", Provenance("ror", "usf", "test"),
+           country="US", attrs={"types": ["education"], "city": "San Francisco"}),
+]
+
+
+def test_a_unit_running_into_its_institution_without_a_comma_is_searched_with_the_part_after_it() -> None:
+    text = "Departments of Physiology and Psychiatry University of California, San Francisco"
+    assert embedded_names(text.split(",")[0], unit=True)[1] == "University of California"
+    assert embedded_names(text.split(",")[0])[1] is None  # a capitalised word ends no name outside a unit
+    hit = match_affiliation(CandidateIndex([*CAMPUSES, *PLACES, *EMBEDDED]), text)
+    # The campus, for review: the bare city that ends the string names no university.
+    assert hit is not None and hit.entity.id == "ror:sf" and hit.method == "embedded_name"
+
+
+def test_a_registry_city_ending_the_string_is_not_searched_alone() -> None:
+    cities = CandidateIndex(CAMPUSES).cities
+    assert "San Francisco" not in [n for q in affiliation_queries("Gladstone Institutes, San Francisco", cities=cities)
+                                   for n in q.names]
+    assert "San Francisco" in searched("Gladstone Institutes, San Francisco")  # no registry says it is a city

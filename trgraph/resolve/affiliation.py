@@ -74,8 +74,11 @@ NEAR = 0.05
 STANDING = frozenset({"education", "government", "funder"})
 
 
-def affiliation_queries(text: str, key: str = "affiliation") -> list[Query]:
-    """One query per part and per adjacent pair of parts of an affiliation string."""
+def affiliation_queries(
+    text: str, key: str = "affiliation", cities: frozenset[tuple[str, ...]] = frozenset()
+) -> list[Query]:
+    """One query per part and per adjacent pair of parts of an affiliation string. ``cities``
+    (token tuples, :attr:`CandidateIndex.cities`) are the places a last part may be."""
     # Bare numbers (footnote marks, postcodes) end a part: "University of Oxford 1 Nuffield
     # Department of Medicine" is two.
     pieces = [piece for p in _SPLIT_RE.split(text) for q in _NUMBER_RE.split(p) for piece in _pieces(q)]
@@ -89,15 +92,16 @@ def affiliation_queries(text: str, key: str = "affiliation") -> list[Query]:
             while len(pieces) > 1 and _STATE_RE.match(pieces[-1].text):
                 pieces = pieces[:-1]
     parts = [p.text for p in pieces]
-    # Departments, and the city before a country, are searched alone only when nothing else
-    # is left: "Department of Microbiology" is not the "Institute of Microbiology", "…,
-    # Seattle, WA, USA" not "Seattle University" (but "University of California, Los
-    # Angeles" is still searched as a pair).
+    # Departments, and the city before a country or a registry's city at the end, are searched
+    # alone only when nothing else is left: "Department of Microbiology" is not the "Institute of
+    # Microbiology", "…, Seattle, WA, USA" not "Seattle University" (but "University of
+    # California, Los Angeles" is still searched as a pair).
     subunit = [p.unit or bool(_SUBUNIT_RE.match(p.text)) for p in pieces]
     named = [not s for s in subunit]
-    if country is not None and len(parts) > 1 and _city(parts[-1]):
+    if len(parts) > 1 and _city(parts[-1]) and (country is not None or tuple(tokenize(parts[-1])) in cities):
         named[-1] = False
-    if not any(named):
+    embedded = [embedded_names(part, unit=subunit[i]) for i, part in enumerate(parts)]
+    if not any(named) and not any(h or t for h, t in embedded):
         named = [True] * len(parts)
     queries = [Query(f"{key}#{i}", [p], country=country, slack=SLACK) for i, p in enumerate(parts) if named[i]]
     queries.extend(
@@ -105,22 +109,27 @@ def affiliation_queries(text: str, key: str = "affiliation") -> list[Query]:
         for i, (a, b) in enumerate(pairwise(parts))
         if named[i] or (named[i + 1] and not subunit[i])
     )
-    # A head ends where the name ends, so it forgives nothing; a tail runs to the end of its part.
-    for i, part in enumerate(parts):
-        head, tail = embedded_names(part)
+    # A head ends where the name ends, so it forgives nothing; a tail runs to the end of its part,
+    # and on into the next ("… Psychiatry University of California, San Francisco").
+    for i, (head, tail) in enumerate(embedded):
         if head is not None:
             queries.append(Query(f"{key}#{i}{HEAD}", [head], country=country))
         if tail is not None:
             queries.append(Query(f"{key}#{i}{TAIL}", [tail], country=country, slack=SLACK))
+            if i + 1 < len(parts):
+                joined = f"{tail}{pieces[i + 1].glue}{parts[i + 1]}"
+                queries.append(Query(f"{key}#{i + 1}{TAIL}", [joined], country=country, slack=SLACK))
     return queries
 
 
-def embedded_names(part: str) -> tuple[str | None, str | None]:
+def embedded_names(part: str, *, unit: bool = False) -> tuple[str | None, str | None]:
     """The names of bodies inside a part written without a separator, (head, tail): the head of
     "Columbia University Irving Medical Center" or "Brown University Warren Alpert Medical School"
     (a name that ends in a kind word, when the next word does not carry it on: "Nanjing
     University of Aeronautics" does), and the tail of "Laboratoire HAVAE Université de Limoges"
-    (from a kind word after an acronym, a bracket, "and" or a lower-case word)."""
+    (from a kind word after an acronym, a bracket, "and" or a lower-case word; in a ``unit`` part,
+    after any word past the unit's own name: "Departments of Physiology and Psychiatry
+    University of California")."""
     terms = part.split()
     kinds = [bool(KINDS.intersection(tokenize(w))) for w in terms]
     head = tail = None
@@ -132,7 +141,7 @@ def embedded_names(part: str) -> tuple[str | None, str | None]:
                 head = " ".join(terms[: k + 1])
             break
     for k in range(len(terms) - 2, 0, -1):
-        if kinds[k] and terms[k][:1].isupper() and _boundary(terms[k - 1]):
+        if kinds[k] and terms[k][:1].isupper() and (_boundary(terms[k - 1]) or (unit and k > 2)):
             tail = " ".join(terms[k:])
             break
     return head, tail
@@ -223,7 +232,7 @@ def best_hits(
     queries: list[Query] = []
     owner: list[int] = []
     for i, text in enumerate(texts):
-        for q in affiliation_queries(text, f"a{i}"):
+        for q in affiliation_queries(text, f"a{i}", index.cities):
             queries.append(q)
             owner.append(i)
     per_query = [excludes[o] for o in owner] if excludes is not None else None

@@ -27,7 +27,7 @@ from scipy import sparse
 
 from trgraph.model import Entity, EntityKind
 from trgraph.resolve.align import REVIEW_CAP, TokenWeights, max_edits
-from trgraph.resolve.normalise import NameForm, fold, name_forms
+from trgraph.resolve.normalise import NameForm, fold, name_forms, tokenize
 from trgraph.resolve.places import place_omitted, placeless_forms
 from trgraph.resolve.score import NameScore, score_forms
 
@@ -144,6 +144,8 @@ class CandidateIndex:
             wholes[whole].add(part)
         self.parts = [len(wholes.get(e.id, ())) for e in self.entities]
         self.block = block
+        #: The cities the entities are in (as tokens): in an affiliation, a place, not a name.
+        self.cities = frozenset(tuple(tokenize(c)) for e in self.entities if isinstance(c := e.attrs.get("city"), str))
         self._build_exact()
         self._build_matrix(frequent_share)
 
