@@ -101,6 +101,16 @@ def test_han_names_become_bigrams_and_pinyin() -> None:
     assert latin is not None and pinyin.compact == latin.compact == "xibeigongyedaxue"
 
 
+def test_a_han_company_form_is_a_word_apart_and_left_out_of_the_pinyin() -> None:
+    forms = {f.script: f for f in name_forms("正田醤油株式会社")}
+    assert forms["han"].tokens == ("正田", "田醤", "醤油") and forms["han"].legal == ("株式", "式会", "会社")
+    assert forms["pinyin"].compact == "zhengtianjiangyou"  # not "…zhushihuishe"
+    # Two katakana names that share only "Co., Ltd." share nothing in any form.
+    a, b = name_forms("株式会社ルハテック"), name_forms("株式会社シーテック")
+    assert not {f.compact for f in a} & {f.compact for f in b}
+    assert "zhushihuishe" not in " ".join(f.compact for f in a)
+
+
 def test_cyrillic_is_transliterated() -> None:
     assert tokenize("Северо-западный политехнический университет")[0] == "severo"
 

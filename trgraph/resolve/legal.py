@@ -57,6 +57,8 @@ _DESCRIPTIVE = _words(
 _SHORT = _words("a i ii et eu ee ed da f cc as e o s so is na up vi per son other zoo ok ca gen pa ms pr ps tr sr")
 #: Single-word forms that may also be stripped from the start of a name ("OOO Gazprom", "PT Astra");
 #: others only from the end, so that "LG Electronics" keeps its LG.
+#: "Company" in Chinese and Japanese (simplified and traditional), which the Han company forms end in.
+_HAN_COMPANY = frozenset({"公司", "会社", "會社"})
 _PREFIX_FORMS = _words("ooo oao zao pao ao jsc ojsc cjsc pjsc pt tov pat prat srl uab sia")
 
 
@@ -106,6 +108,20 @@ def legal_forms() -> dict[tuple[str, ...], frozenset[str]]:
             continue
         table.setdefault(tokens, set()).update(codes.split(","))
     return {k: frozenset(v) for k, v in table.items()}
+
+
+@lru_cache(maxsize=1)
+def han_legal_forms() -> re.Pattern[str]:
+    """The table's company forms written in Chinese characters (有限公司, 株式会社: forms that end in
+    "company", 公司 or 会社), as a pattern that finds one at the start or the end of a run of
+    characters, longest first."""
+    forms = {
+        form[0] + "".join(t[1:] for t in form[1:])
+        for form in legal_forms()
+        if all(len(t) == 2 and not t.isascii() for t in form) and form[-1] in _HAN_COMPANY
+    }
+    alternatives = "|".join(sorted(forms, key=len, reverse=True))
+    return re.compile(f"^(?:{alternatives})(?=.)|(?<=.)(?:{alternatives})$")
 
 
 def _usable(tokens: tuple[str, ...]) -> bool:

@@ -18,7 +18,7 @@ from functools import lru_cache
 
 from anyascii import anyascii
 
-from trgraph.resolve.legal import strip_legal_forms
+from trgraph.resolve.legal import han_legal_forms, strip_legal_forms
 
 _HAN_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _HAN_RUN_RE = re.compile(r"([\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+)")
@@ -257,7 +257,10 @@ def split_tokens(text: str) -> list[str]:
 def name_form(name: str, *, organisation: bool = True) -> NameForm | None:
     """The normalised form of one name, or None when nothing matchable is left."""
     han = has_han(name)
-    tokens = tokenize(name, organisation=organisation)
+    # A company form written on ("正田醤油株式会社") is a word of its own, so that no character pair
+    # straddles the name and the form.
+    apart = han_legal_forms().sub(lambda m: f" {m.group(0)} ", name) if han and organisation else name
+    tokens = tokenize(apart, organisation=organisation)
     if han:
         tokens = split_tokens(" ".join(tokens))
     if not tokens:
@@ -292,7 +295,8 @@ def pinyin_form(name: str) -> NameForm | None:
         return None
     from pypinyin import lazy_pinyin
 
-    joined = fold(" ".join(lazy_pinyin(name))).replace(" ", "")
+    # Without its company form: two companies' "zhushihuishe" (株式会社) is no likeness.
+    joined = fold(" ".join(lazy_pinyin(han_legal_forms().sub(" ", name)))).replace(" ", "")
     if not joined:
         return None
     return NameForm(original=name, tokens=(joined,), compact=joined, script="pinyin")
