@@ -35,6 +35,17 @@ def test_a_word_and_another_word_are_a_compound_not_an_abbreviation() -> None:
     assert align(["siemensag"], ["siemens"], weights).pairs[0].how == "prefix"
 
 
+def test_a_kind_word_only_the_candidate_has_makes_another_body(weights: TokenWeights) -> None:
+    def score(query: str, name: str, slack: float = 1.0) -> float:
+        return align(name_forms(query)[0].tokens, name_forms(name)[0].tokens, weights).score(slack)
+
+    assert score("University of Oxford", "University College Oxford") < 0.7
+    # A query without a kind word may still be the body ("Tsinghua" for Tsinghua University) …
+    assert score("Tsinghua", "Tsinghua University") >= 0.7
+    # … and a query's own extra kind word may be its unit's.
+    assert score("Binjiang Institute of Zhejiang University", "Zhejiang University", slack=0.3) >= 0.7
+
+
 def test_slack_forgives_what_an_affiliation_adds_but_not_a_qualifier_or_a_place_modifier(
     weights: TokenWeights,
 ) -> None:

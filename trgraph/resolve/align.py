@@ -55,7 +55,8 @@ UNFORGIVEN = PLACE_MODIFIERS | QUALIFIERS
 #: another body ("Boston University" is not "Boston College", "Beijing Institute of
 #: Technology" not "Beijing University of Technology").
 KINDS = words("university college institute school academy hospital")
-#: What each of two different kind words weighs, missing on its side.
+#: What each of two different kind words weighs, missing on its side (and a kind word only the
+#: candidate has, when the query has one too).
 KIND_CONFLICT = 0.6
 WEAK_CAP = 0.25
 #: The least weight of a word that tells a body by itself (:meth:`TokenWeights.rare`).
@@ -245,6 +246,11 @@ def align(a: Sequence[str], b: Sequence[str], weights: TokenWeights) -> Alignmen
     if rest_a and rest_b:
         rest_a, rest_b = _fuzzy(rest_a, rest_b, weights, out)
     conflict = bool(KINDS.intersection(rest_a)) and bool(KINDS.intersection(rest_b))
+    # A kind word only the candidate's name has, where the query names a kind too, makes another
+    # body ("University *College* Birmingham" is not the "University of Birmingham", "University
+    # of Chinese Academy of Sciences" not the Academy). The query's own extra kind words may be a
+    # unit's ("Binjiang Institute of Zhejiang University") and weigh as any type word.
+    kinded_a = bool(KINDS.intersection(a))
     out.a = a
     for tok in rest_a:
         out.only_a.append(tok)
@@ -253,7 +259,7 @@ def align(a: Sequence[str], b: Sequence[str], weights: TokenWeights) -> Alignmen
         out.missed_each_a.append(missed)
     for tok in rest_b:
         out.only_b.append(tok)
-        out.missed_b += KIND_CONFLICT if conflict and tok in KINDS else weights.missing(tok)
+        out.missed_b += KIND_CONFLICT if (conflict or kinded_a) and tok in KINDS else weights.missing(tok)
     out.kind_conflict = conflict
     return out
 
