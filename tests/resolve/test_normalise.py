@@ -138,6 +138,14 @@ def test_shipped_legal_forms_match_the_iso_list(tmp_path: Path) -> None:
     assert [tuple(row) for row in shipped] == build_legal_forms(elf)
 
 
+def test_a_plural_acronym_is_not_made_singular_into_a_legal_form() -> None:
+    # "PACS" is Stanford's Center on Philanthropy and Civil Society, not a Welsh PAC (an LLP): made
+    # singular and stripped, the alias would be "Stanford" alone and name every Stanford body.
+    form = name_form("Stanford PACS")
+    assert form is not None and form.tokens == ("stanford", "pacs") and form.legal == ()
+    assert tokenize("Scientific Laboratories") == ["scientific", "laboratory"]  # plurals still are
+
+
 def test_strip_never_takes_the_last_word() -> None:
     assert strip_legal_forms(["limited"]) == (["limited"], [])
     assert strip_legal_forms(["gazprom", "oao"]) == (["gazprom"], ["oao"])

@@ -111,6 +111,21 @@ def legal_forms() -> dict[tuple[str, ...], frozenset[str]]:
 
 
 @lru_cache(maxsize=1)
+def short_forms() -> frozenset[str]:
+    """The table's one-word forms of three letters or fewer, folded ("pac", "llc", "sas"): what a
+    plural such as "PACS" must not be made singular into."""
+    from trgraph.resolve.normalise import fold
+
+    out = set()
+    for line in DATA.read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            folded = fold(line.partition("\t")[0])
+            if len(folded) <= 3 and " " not in folded:
+                out.add(folded)
+    return frozenset(out)
+
+
+@lru_cache(maxsize=1)
 def han_legal_forms() -> re.Pattern[str]:
     """The table's company forms written in Chinese characters (有限公司, 株式会社: forms that end in
     "company", 公司 or 会社), as a pattern that finds one at the start or the end of a run of

@@ -18,7 +18,7 @@ from functools import lru_cache
 
 from anyascii import anyascii
 
-from trgraph.resolve.legal import han_legal_forms, strip_legal_forms
+from trgraph.resolve.legal import han_legal_forms, short_forms, strip_legal_forms
 
 _HAN_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _HAN_RUN_RE = re.compile(r"([\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+)")
@@ -197,7 +197,8 @@ def _singular(tok: str) -> str:
     if tok.endswith("ies") and len(tok) > 4:
         return tok[:-3] + "y"
     if tok.endswith("s") and not tok.endswith(("ss", "us", "is", "os")):
-        return tok[:-1]
+        # Not into a legal form: "Stanford PACS" is a programme's acronym, not a Welsh PAC.
+        return tok if len(tok) == 4 and tok[:-1] in short_forms() else tok[:-1]
     return tok
 
 
