@@ -59,6 +59,9 @@ def test_descriptive_words_are_not_stripped_as_legal_forms() -> None:
     assert tokens("Saint Louis Zoo") == ("saint", "louis", "zoo")
     assert tokens("Czech National Bank") == ("czech", "national", "bank")
     assert tokens("LG Electronics") == ("lg", "electronic")  # a short form only at the end
+    # "Financial Corporations" and "Insurance Company" are lines of business, not legal forms.
+    assert tokens("Cincinnati Financial Corp") == ("cincinnati", "financial")
+    assert tokens("Cincinnati Insurance Company") == ("cincinnati", "insurance")
 
 
 def test_chinese_legal_form_is_stripped() -> None:

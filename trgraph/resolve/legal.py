@@ -40,7 +40,7 @@ EXTRA_FORMS = (
 #: Words that make a "legal form" descriptive (ISO 20275 lists e.g. "national bank", "trust
 #: company", "ceska narodni banka"): forms containing one are not stripped (normalised tokens).
 _DESCRIPTIVE = _words(
-    """bank banka banking business foundation fund
+    """bank banka banking business foundation fund financial insurance
     fond fonds fondo fundo fondation fundacion fundacja fundacao fundacija fondazione stiftung stichting yayasan
     association asociacion associacao associazione embassy ambassade botschaft ambasciate district canton cantone
     kanton commune comune kommun kunta gemeinde bezirk bund estado kraj ente filial firma chartered cooperative
