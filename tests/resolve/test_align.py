@@ -42,8 +42,12 @@ def test_a_kind_word_only_the_candidate_has_makes_another_body(weights: TokenWei
     assert score("University of Oxford", "University College Oxford") < 0.7
     # A query without a kind word may still be the body ("Tsinghua" for Tsinghua University) …
     assert score("Tsinghua", "Tsinghua University") >= 0.7
-    # … and a query's own extra kind word may be its unit's.
+    # … and a query's own extra kind word may be its unit's …
     assert score("Binjiang Institute of Zhejiang University", "Zhejiang University", slack=0.3) >= 0.7
+    # … or the body a one-word name is short for, but not a body of another sort.
+    assert score("Tsinghua University", "Tsinghua") >= 0.7
+    assert score("Virginia Commonwealth University", "Commonwealth of Virginia") < 0.8
+    assert score("University of Oxford", "Oxford Foundation") < 0.6
 
 
 def test_slack_forgives_what_an_affiliation_adds_but_not_a_qualifier_or_a_place_modifier(

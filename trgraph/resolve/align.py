@@ -55,8 +55,8 @@ UNFORGIVEN = PLACE_MODIFIERS | QUALIFIERS
 #: another body ("Boston University" is not "Boston College", "Beijing Institute of
 #: Technology" not "Beijing University of Technology").
 KINDS = words("university college institute school academy hospital")
-#: What each of two different kind words weighs, missing on its side (and a kind word only the
-#: candidate has, when the query has one too).
+#: What each of two different kind words weighs, missing on its side (and a kind word only one
+#: name has where the other is no bare short form, see :func:`align`).
 KIND_CONFLICT = 0.6
 WEAK_CAP = 0.25
 #: The least weight of a word that tells a body by itself (:meth:`TokenWeights.rare`).
@@ -249,12 +249,16 @@ def align(a: Sequence[str], b: Sequence[str], weights: TokenWeights) -> Alignmen
     # A kind word only the candidate's name has, where the query names a kind too, makes another
     # body ("University *College* Birmingham" is not the "University of Birmingham", "University
     # of Chinese Academy of Sciences" not the Academy). The query's own extra kind words may be a
-    # unit's ("Binjiang Institute of Zhejiang University") and weigh as any type word.
+    # unit's ("Binjiang Institute of Zhejiang University") and weigh as any type word, unless the
+    # candidate is a name of two words or more with no kind at all: a body of another sort ("The
+    # Geneva Foundation" is not the "University of Geneva", nor the "Commonwealth of Virginia"
+    # "Virginia Commonwealth University"); a one-word name may be the query's short form ("Tsinghua").
     kinded_a = bool(KINDS.intersection(a))
+    plain_b = len(b) >= 2 and not KINDS.intersection(b)
     out.a = a
     for tok in rest_a:
         out.only_a.append(tok)
-        missed = KIND_CONFLICT if conflict and tok in KINDS else weights.missing(tok)
+        missed = KIND_CONFLICT if (conflict or plain_b) and tok in KINDS else weights.missing(tok)
         out.missed_a += missed
         out.missed_each_a.append(missed)
     for tok in rest_b:
