@@ -57,9 +57,9 @@ _DESCRIPTIVE = _words(
 _SHORT = _words("a i ii et eu ee ed da f cc as e o s so is na up vi per son other zoo ok ca gen pa ms pr ps tr sr")
 #: Single-word forms that may also be stripped from the start of a name ("OOO Gazprom", "PT Astra");
 #: others only from the end, so that "LG Electronics" keeps its LG.
+_PREFIX_FORMS = _words("ooo oao zao pao ao jsc ojsc cjsc pjsc pt tov pat prat srl uab sia")
 #: "Company" in Chinese and Japanese (simplified and traditional), which the Han company forms end in.
 _HAN_COMPANY = frozenset({"公司", "会社", "會社"})
-_PREFIX_FORMS = _words("ooo oao zao pao ao jsc ojsc cjsc pjsc pt tov pat prat srl uab sia")
 
 
 def build_legal_forms(elf_csv: Path) -> list[tuple[str, str]]:
