@@ -98,10 +98,7 @@ def legal_forms() -> dict[tuple[str, ...], frozenset[str]]:
     from trgraph.resolve.normalise import split_tokens, tokenize
 
     table: dict[tuple[str, ...], set[str]] = {}
-    for line in DATA.read_text(encoding="utf-8").splitlines():
-        if not line or line.startswith("#"):
-            continue
-        form, _, codes = line.partition("\t")
+    for form, codes in _shipped():
         tokens = tuple(split_tokens(" ".join(tokenize(form, expand=False))))
         extra = "x" in codes.split(",")
         if not tokens or len(tokens) > _MAX_LEN or (not extra and not _usable(tokens)):
@@ -116,13 +113,20 @@ def short_forms() -> frozenset[str]:
     plural such as "PACS" must not be made singular into."""
     from trgraph.resolve.normalise import fold
 
-    out = set()
+    # From the file, not from legal_forms(): its keys are tokenised, which makes words singular.
+    folded = (fold(form) for form, _ in _shipped())
+    return frozenset(f for f in folded if len(f) <= 3 and " " not in f)
+
+
+@lru_cache(maxsize=1)
+def _shipped() -> tuple[tuple[str, str], ...]:
+    """(form, comma-separated ELF codes) rows of the shipped file."""
+    rows = []
     for line in DATA.read_text(encoding="utf-8").splitlines():
         if line and not line.startswith("#"):
-            folded = fold(line.partition("\t")[0])
-            if len(folded) <= 3 and " " not in folded:
-                out.add(folded)
-    return frozenset(out)
+            form, _, codes = line.partition("\t")
+            rows.append((form, codes))
+    return tuple(rows)
 
 
 @lru_cache(maxsize=1)
@@ -135,7 +139,7 @@ def han_legal_forms() -> re.Pattern[str]:
         for form in legal_forms()
         if all(len(t) == 2 and not t.isascii() for t in form) and form[-1] in _HAN_COMPANY
     }
-    alternatives = "|".join(sorted(forms, key=len, reverse=True))
+    alternatives = "|".join(sorted(forms, key=lambda f: (-len(f), f)))
     return re.compile(f"^(?:{alternatives})(?=.)|(?<=.)(?:{alternatives})$")
 
 
