@@ -20,7 +20,6 @@ from trgraph.resolve.align import (
     FUZZY_MIN_LEN,
     KIND_CONFLICT,
     KINDS,
-    RARE_WEIGHT,
     REVIEW_CAP,
     Alignment,
     Pair,
@@ -124,7 +123,7 @@ def score_forms(a: NameForm, b: NameForm, weights: TokenWeights, slack: float = 
     features["token_score"] = token_score
     if al.kind_conflict:
         features["kind_conflict"] = KIND_CONFLICT
-    variant = _variant(al, a.tokens, b.tokens) if a.organisation and b.organisation else None
+    variant = _variant(al, a.tokens, b.tokens, weights) if a.organisation and b.organisation else None
     if variant is None and a.organisation and b.organisation and _one_letter_apart(a.compact, b.compact):
         variant = "one_letter_differs"  # spacing and one letter: "Andrang Heta" / "'Ndrangheta"
     if variant is not None and best < VARIANT_SCORE:
@@ -170,7 +169,7 @@ def _typo_short(p: Pair) -> bool:
     return len(long_) - len(short) <= max_edits(len(short))
 
 
-def _variant(al: Alignment, a: Sequence[str], b: Sequence[str]) -> str | None:
+def _variant(al: Alignment, a: Sequence[str], b: Sequence[str], weights: TokenWeights) -> str | None:
     """``number_differs`` or ``one_word_differs`` when two names are the same but for a trailing
     series number (fund or trust vintages: "Partners V" / "Partners VI"; a numbered body such as
     the "14th Research Institute" is another organisation) or one similar word on each side, and
@@ -183,7 +182,7 @@ def _variant(al: Alignment, a: Sequence[str], b: Sequence[str]) -> str | None:
     if x.isdigit() and y.isdigit():
         # The series of a name ("Blackstone Partners"), not a name that is a code and its number
         # ("UMR_S 284" / "UMR_S 1260": two unrelated laboratories).
-        named = any(p.weight >= RARE_WEIGHT and len(p.a) > 1 for p in al.pairs)
+        named = any(weights.rare(p.a) and len(p.a) > 1 for p in al.pairs)
         return "number_differs" if named and a[-1] == x and b[-1] == y else None
     if x.isdigit() or y.isdigit() or x in country_words() or y in country_words():
         return None  # a number against a word, or another country, is another organisation
