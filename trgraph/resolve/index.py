@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 
 import numpy as np
 from rapidfuzz import process
@@ -144,10 +145,15 @@ class CandidateIndex:
             wholes[whole].add(part)
         self.parts = [len(wholes.get(e.id, ())) for e in self.entities]
         self.block = block
-        #: The cities the entities are in (as tokens): in an affiliation, a place, not a name.
-        self.cities = frozenset(tuple(tokenize(c)) for e in self.entities if isinstance(c := e.attrs.get("city"), str))
         self._build_exact()
         self._build_matrix(frequent_share)
+
+    @cached_property
+    def cities(self) -> frozenset[tuple[str, ...]]:
+        """The cities the entities are in (as tokens): in an affiliation, a place, not a name
+        (worked out when an affiliation first asks, not for every screening run)."""
+        names = {c for e in self.entities if isinstance(c := e.attrs.get("city"), str)}
+        return frozenset(tuple(tokenize(c)) for c in names)
 
     def __len__(self) -> int:
         return len(self.entities)
