@@ -149,3 +149,31 @@ def test_a_registry_city_ending_the_string_is_not_searched_alone() -> None:
     assert "San Francisco" not in [n for q in affiliation_queries("Gladstone Institutes, San Francisco", cities=cities)
                                    for n in q.names]
     assert "San Francisco" in searched("Gladstone Institutes, San Francisco")  # no registry says it is a city
+
+
+SCHOOLS = [
+    Entity("ror:h1", EntityKind.ORGANISATION, "Harvard University", Provenance("ror", "h1", "test"), country="US",
+           attrs={"types": ["education", "funder"], "city": "Cambridge"}),
+    Entity("ror:l2", EntityKind.ORGANISATION, "Leibniz University Hannover", Provenance("ror", "l2", "test"),
+           names=["Universität Hannover"], country="DE", attrs={"types": ["education"], "city": "Hanover"}),
+    Entity("ror:j1", EntityKind.ORGANISATION, "Jacobs", Provenance("ror", "j1", "test"), country="US",
+           attrs={"types": ["company"], "city": "Dallas"}),
+    *PLACES,
+]
+
+
+def test_a_school_named_after_its_university_without_saying_so_is_proposed_for_review() -> None:
+    index = CandidateIndex(SCHOOLS)
+    hit = match_affiliation(index, "Department of Neurobiology, Harvard Medical School")
+    assert hit is not None and hit.entity.id == "ror:h1" and hit.method == "embedded_name"
+    assert 0.7 <= hit.score <= EMBEDDED_SCORE
+    # Registered in its own right, the school is what the string names.
+    school = Entity("ror:h2", EntityKind.ORGANISATION, "Harvard Medical School", Provenance("ror", "h2", "test"),
+                    country="US", attrs={"types": ["education"], "city": "Boston"})
+    hit = match_affiliation(CandidateIndex([*SCHOOLS, school]), "Harvard Medical School")
+    assert hit is not None and hit.entity.id == "ror:h2" and "embedded_name" not in hit.features
+    # A school named after its town is no school of the town's university; a company is no university.
+    assert match_affiliation(index, "Institute of Virology, Hannover Medical School", min_score=0.7) is None
+    assert match_affiliation(index, "Jacobs School of Medicine and Biomedical Sciences", min_score=0.7) is None
+    # A college may be a body of its own ("Baylor College of Medicine"): no stem is searched.
+    assert "Harvard" not in searched("Harvard College of Medicine")

@@ -8,7 +8,8 @@ that names two bodies is cut once more, its pieces searched alone and rejoined: 
 or slash between names of two words or more ("University of Zurich/ETH Zurich"), before " at " a university
 or an acronym ("Perelman School of Medicine at the University of Pennsylvania", "… at UCLA"), and
 where a school follows its university ("Johns Hopkins University School of Medicine", "NYU School
-of Medicine"). A
+of Medicine"); a school named after its university without the word ("Harvard Medical School")
+has that name searched too, as a name inside a part. A
 part that is a country becomes the country hint; bare numbers (postcodes, footnote
 marks) are dropped. A name inside a part written without a separator ("Columbia
 University Irving Medical Center", "Laboratoire HAVAE Université de Limoges") is searched
@@ -29,6 +30,8 @@ from dataclasses import replace
 from itertools import pairwise
 from typing import NamedTuple
 
+from rapidfuzz.distance import Indel
+
 from trgraph.model import Entity
 from trgraph.resolve.align import KINDS, TYPE_WORDS, TokenWeights
 from trgraph.resolve.index import CandidateIndex, Hit, Query
@@ -45,6 +48,8 @@ _SCHOOL_TAIL_RE = re.compile(
     r"\s(?=(?:(?:graduate\s+)?school|college|faculty)\s+of\b|(?:medical|dental|graduate|law|business)\s+school\b)",
     re.I,
 )
+#: A school, not a college or faculty, which may be an institution of its own.
+_SCHOOL_RE = re.compile(r"(?:\w+\s+)?school\b", re.I)
 #: A school "of" or "at" its university ("Medical School of Nanjing University", "Perelman
 #: School of Medicine at the University of Pennsylvania"), or a campus "at" its place
 #: ("University of North Carolina at Chapel Hill").
@@ -62,13 +67,16 @@ _STATE_RE = re.compile(r"^[A-Z]{2}$")
 _AND = words("and et und y e i en")
 #: Words that carry a name on ("University *of* Science", "Universidad *de* Chile"), folded.
 _CONNECTORS = STOPWORDS | _AND | words("van von fur")
-#: Mark the queries for the head and the tail of a part (:func:`embedded_names`).
-HEAD, TAIL = "^", "$"
+#: Mark the queries for the head and the tail of a part (:func:`embedded_names`), and for the
+#: name a school is named after (:attr:`Piece.stem`).
+HEAD, TAIL, STEM = "^", "$", "@"
 #: The most a name found inside a part scores: for an analyst to judge, never linked unseen.
 EMBEDDED_SCORE = 0.85
 #: A head is the whole name, so it must match as one (a tail may run on past its name).
 HEAD_MIN_SCORE = 0.9
 SLACK = 0.3
+#: How like the hit's town a school's stem must be to be that town ("Hannover" / "Hanover").
+TOWN_SIMILARITY = 0.85
 NEAR = 0.05
 #: Registry types of an institution in its own right (ROR's vocabulary).
 STANDING = frozenset({"education", "government", "funder"})
@@ -111,6 +119,12 @@ def affiliation_queries(
     )
     # A head ends where the name ends, so it forgives nothing; a tail runs to the end of its part,
     # and on into the next ("… Psychiatry University of California, San Francisco").
+    # "Harvard Medical School" is Harvard's when the registry has no record of its own for it.
+    queries.extend(
+        Query(f"{key}#{i}{STEM}", [p.stem], country=country)
+        for i, p in enumerate(pieces)
+        if p.stem is not None and not _place(p.stem, cities)
+    )
     for i, (head, tail) in enumerate(embedded):
         if head is not None:
             queries.append(Query(f"{key}#{i}{HEAD}", [head], country=country))
@@ -158,11 +172,13 @@ def _boundary(word: str) -> bool:
 
 class Piece(NamedTuple):
     """A name in an affiliation string: its text, the glue that rejoins it to the piece before
-    (", " for a comma part) and whether it is a unit of the body next to it."""
+    (", " for a comma part), whether it is a unit of the body next to it and, for a school named
+    after its university without saying "university" ("Harvard Medical School"), that name."""
 
     text: str
     glue: str
     unit: bool
+    stem: str | None = None
 
 
 def _pieces(part: str) -> list[Piece]:
@@ -179,7 +195,10 @@ def _pieces(part: str) -> list[Piece]:
                 continue
             tail = _SCHOOL_TAIL_RE.split(placed.strip(), maxsplit=1)
             if len(tail) > 1 and not _names_body(tail[0]):
-                tail = [placed.strip()]  # "Baylor College of Medicine" is not Baylor's
+                # "Baylor College of Medicine" is not Baylor's: the whole is searched as a name.
+                stem = " ".join(tail[0].split()) if _SCHOOL_RE.match(tail[1]) else None
+                out.append(Piece(" ".join(placed.split()), glue, False, stem))
+                continue
             out.append(Piece(" ".join(tail[0].split()), glue, False))
             if len(tail) > 1:
                 out.append(Piece(" ".join(tail[1].split()), " ", True))
@@ -204,6 +223,13 @@ def _at_split(text: str) -> list[str]:
 def _names_body(text: str) -> bool:
     """A university, institute or college by name, or an acronym ("NYU", "UCLA")."""
     return bool(_TYPED_RE.search(text)) or is_acronym(text.strip())
+
+
+def _place(name: str, cities: frozenset[tuple[str, ...]]) -> bool:
+    """A registry's city or a country: "Copenhagen Business School" is no school of a university
+    of Copenhagen."""
+    tokens = tuple(tokenize(name))
+    return tokens in cities or country_code(name) is not None
 
 
 def _city(part: str) -> bool:
@@ -240,10 +266,11 @@ def best_hits(
     found: list[list[tuple[int, Hit]]] = [[] for _ in texts]
     for query, o, hits in zip(queries, owner, results, strict=True):
         mark = query.key.rsplit("#", 1)[1]
-        position = int(mark.rstrip(HEAD + TAIL))
-        if mark[-1] in HEAD + TAIL:
+        position = int(mark.rstrip(HEAD + TAIL + STEM))
+        if mark[-1] in HEAD + TAIL + STEM:
             least = HEAD_MIN_SCORE if mark[-1] == HEAD else 0.0
-            hits = [_embedded(hit) for hit in hits if hit.score >= least and _shares_rare_word(hit, index.weights)]
+            hits = [_embedded(hit) for hit in hits if hit.score >= least and _shares_rare_word(hit, index.weights)
+                    and (mark[-1] != STEM or _school_of(query.names[0], hit))]
         found[o].extend((position, hit) for hit in hits)
     return [_choose(hits) for hits in found]
 
@@ -253,6 +280,19 @@ def _shares_rare_word(hit: Hit, weights: TokenWeights) -> bool:
     University" for the Moscow Aviation Institute, which is also one)."""
     found = hit.name_score.alignment if hit.name_score is not None else None
     return found is not None and any(p.how == "exact" and weights.rare(p.a) for p in found.pairs)
+
+
+def _school_of(stem: str, hit: Hit) -> bool:
+    """The hit is a place of education whose name holds every word of the stem ("Harvard
+    University" for "Harvard" Medical School; not the Jacobs company for the "Jacobs" School of
+    Medicine), and the stem is not its town ("Hannover Medical School" is not the
+    University of Hannover's)."""
+    found = hit.name_score.alignment if hit.name_score is not None else None
+    types = hit.entity.attrs.get("types")
+    if found is None or found.only_a or not isinstance(types, list) or "education" not in types:
+        return False
+    city = hit.entity.attrs.get("city")
+    return not isinstance(city, str) or Indel.normalized_similarity(fold(stem), fold(city)) < TOWN_SIMILARITY
 
 
 def _embedded(hit: Hit) -> Hit:
