@@ -40,6 +40,9 @@ VARIANT_SCORE = 0.75
 #: ("Washington University" / "University of Washington", "Miami University" / "University
 #: of Miami"): as often as not another institution, so a possible match for an analyst.
 REVERSED_SCORE = 0.72
+#: The least weight of a word the names share for ``slack`` to forgive what else the query says
+#: (discipline words such as "life", "sciences", "cancer" or "biology" weigh less).
+ANCHOR_WEIGHT = 0.6
 #: The least character similarity (rapidfuzz Indel) of the one differing word for a variant.
 VARIANT_MIN_SIMILARITY = 0.7
 #: The least weight the words both names share must carry for a variant.
@@ -111,6 +114,12 @@ def score_forms(a: NameForm, b: NameForm, weights: TokenWeights, slack: float = 
     if (a.acronym and b.acronym) or ((a.acronym or b.acronym) and a.tokens != b.tokens):
         return _acronym(a, b, features)
     al = align(a.tokens, b.tokens, weights)
+    if slack < 1.0 and not any(weights(p.b) >= ANCHOR_WEIGHT for p in al.pairs):
+        # Words besides the name are forgiven only once a word of weight says which name it is:
+        # "Faculty of Life Sciences, University of Bristol" is not the "Institute of Life
+        # Sciences" and a university besides.
+        slack = 1.0
+        features["slack_withheld"] = 1.0
     token_score = al.score(slack)
     if a.legal != b.legal and (a.legal or b.legal):
         # A legal form the table does not know on one side ("Joynt Stock Company") is
