@@ -168,6 +168,7 @@ def affiliations_benchmark(registry: list[Entity], part_of: list[tuple[str, str]
     print(f"    trgraph, all {len(texts)} strings ({took:.0f} s for both passes):")
     print(f"      top-1 accuracy {ours[0]:.3f} (argmax regardless of threshold {ours[1]:.3f}); "
           f"held out, correctly unmatched {ours[2]:.3f}")
+    _misses(hits, golds, part_of)
 
     rng = random.Random(seed)
     picked = sorted(rng.sample(range(len(texts)), min(sample, len(texts))))
@@ -201,6 +202,40 @@ def affiliations_benchmark(registry: list[Entity], part_of: list[tuple[str, str]
             if hit is None or hit.entity.id not in labels:
                 got = f"{hit.entity.id} {hit.entity.name} {hit.score:.2f}" if hit else "-"
                 print(f"      MISS {text[:100]!r} gold {' '.join(sorted(labels))} got {got}")
+
+
+def _misses(hits: Sequence[Hit | None], golds: Sequence[frozenset[str]], part_of: list[tuple[str, str]]) -> None:
+    """What the misses are: no proposal, or another body, which may be the gold record's registered
+    parent or unit (ROR's hierarchy: the labeller chose another level) or a sibling under one parent.
+    Only a breakdown: the top-1 figure counts every one of them as wrong."""
+    parents: dict[str, set[str]] = {}
+    for child, parent in part_of:
+        parents.setdefault(child, set()).add(parent)
+
+    def above(record: str) -> set[str]:
+        out: set[str] = set()
+        todo = [record]
+        while todo:
+            for parent in parents.get(todo.pop(), ()):
+                if parent not in out:
+                    out.add(parent)
+                    todo.append(parent)
+        return out
+
+    unmatched = level = sibling = other = 0
+    for hit, gold in zip(hits, golds, strict=True):
+        if hit is not None and hit.score >= REVIEW and hit.entity.id in gold:
+            continue
+        if hit is None or hit.score < REVIEW:
+            unmatched += 1
+        elif any(hit.entity.id in above(g) or g in above(hit.entity.id) for g in gold):
+            level += 1
+        elif any(above(g) & above(hit.entity.id) for g in gold):
+            sibling += 1
+        else:
+            other += 1
+    print(f"      misses: nothing proposed {unmatched}; another body {level + sibling + other}, of which the gold "
+          f"record's registered parent or unit {level}, a sibling under the same parent {sibling}")
 
 
 def _affiliation_scores(hits: Sequence[Hit | None], held: Sequence[Hit | None], golds: Sequence[frozenset[str]]
