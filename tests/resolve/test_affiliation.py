@@ -177,3 +177,21 @@ def test_a_school_named_after_its_university_without_saying_so_is_proposed_for_r
     assert match_affiliation(index, "Jacobs School of Medicine and Biomedical Sciences", min_score=0.7) is None
     # A college may be a body of its own ("Baylor College of Medicine"): no stem is searched.
     assert "Harvard" not in searched("Harvard College of Medicine")
+
+
+def test_the_acronym_a_part_begins_with_is_proposed_for_review_when_one_body_alone_bears_it() -> None:
+    def uni(key: str, name: str, acronym: str, country: str) -> Entity:
+        return Entity(f"ror:{key}", EntityKind.ORGANISATION, name, Provenance("ror", key, "test"), names=[acronym],
+                      country=country, attrs={"types": ["education"]})
+
+    index = CandidateIndex([
+        uni("la", "University of California, Los Angeles", "UCLA", "US"),
+        uni("va", "University of Virginia", "UVA", "US"),
+        uni("am", "University of Amsterdam", "UvA", "NL"),
+        *PLACES,
+    ])
+    hit = match_affiliation(index, "UCLA Cardiac Arrhythmia Center")
+    assert hit is not None and hit.entity.id == "ror:la" and hit.method == "embedded_name"
+    assert 0.7 <= hit.score <= EMBEDDED_SCORE
+    # Two bodies bear "UVA": the acronym alone tells neither.
+    assert match_affiliation(index, "UVA Comprehensive Cancer Center", min_score=0.7) is None

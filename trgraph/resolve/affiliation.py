@@ -9,7 +9,8 @@ or slash between names of two words or more ("University of Zurich/ETH Zurich"),
 or an acronym ("Perelman School of Medicine at the University of Pennsylvania", "… at UCLA"), and
 where a school follows its university ("Johns Hopkins University School of Medicine", "NYU School
 of Medicine"); a school named after its university without the word ("Harvard Medical School")
-has that name searched too, as a name inside a part. A
+has that name searched too, as a name inside a part, and so has the acronym a part begins with
+("UCLA Cardiac Arrhythmia Center"). A
 part that is a country becomes the country hint; bare numbers (postcodes, footnote
 marks) are dropped. A name inside a part written without a separator ("Columbia
 University Irving Medical Center", "Laboratoire HAVAE Université de Limoges") is searched
@@ -67,9 +68,10 @@ _STATE_RE = re.compile(r"^[A-Z]{2}$")
 _AND = words("and et und y e i en")
 #: Words that carry a name on ("University *of* Science", "Universidad *de* Chile"), folded.
 _CONNECTORS = STOPWORDS | _AND | words("van von fur")
-#: Mark the queries for the head and the tail of a part (:func:`embedded_names`), and for the
-#: name a school is named after (:attr:`Piece.stem`).
-HEAD, TAIL, STEM = "^", "$", "@"
+#: Mark the queries for the head and the tail of a part (:func:`embedded_names`), for the
+#: name a school is named after (:attr:`Piece.stem`) and for the acronym a part begins with
+#: ("UCLA Cardiac Arrhythmia Center", "CNRS UMR 3569").
+HEAD, TAIL, STEM, LEAD = "^", "$", "@", "!"
 #: The most a name found inside a part scores: for an analyst to judge, never linked unseen.
 EMBEDDED_SCORE = 0.85
 #: A head is the whole name, so it must match as one (a tail may run on past its name).
@@ -125,6 +127,11 @@ def affiliation_queries(
         for i, p in enumerate(pieces)
         if p.stem is not None and not _place(p.stem, cities)
     )
+    # "UCLA Cardiac Arrhythmia Center" is UCLA's when the registry has no record of its own for it.
+    for i, part in enumerate(parts):
+        lead = part.split(maxsplit=1)
+        if len(lead) == 2 and is_acronym(lead[0]):
+            queries.append(Query(f"{key}#{i}{LEAD}", [lead[0]], country=country))
     for i, (head, tail) in enumerate(embedded):
         if head is not None:
             queries.append(Query(f"{key}#{i}{HEAD}", [head], country=country))
@@ -266,8 +273,11 @@ def best_hits(
     found: list[list[tuple[int, Hit]]] = [[] for _ in texts]
     for query, o, hits in zip(queries, owner, results, strict=True):
         mark = query.key.rsplit("#", 1)[1]
-        position = int(mark.rstrip(HEAD + TAIL + STEM))
-        if mark[-1] in HEAD + TAIL + STEM:
+        position = int(mark.rstrip(HEAD + TAIL + STEM + LEAD))
+        if mark[-1] == LEAD:
+            # An acronym that one registry body alone bears names it ("UCLA", not "IIT").
+            hits = [_embedded(hit) for hit in hits if hit.method == "acronym" and hit.shared <= 1]
+        elif mark[-1] in HEAD + TAIL + STEM:
             least = HEAD_MIN_SCORE if mark[-1] == HEAD else 0.0
             hits = [_embedded(hit) for hit in hits if hit.score >= least and _shares_rare_word(hit, index.weights)
                     and (mark[-1] != STEM or _school_of(query.names[0], hit))]
