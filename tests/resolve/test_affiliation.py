@@ -195,3 +195,26 @@ def test_the_acronym_a_part_begins_with_is_proposed_for_review_when_one_body_alo
     assert 0.7 <= hit.score <= EMBEDDED_SCORE
     # Two bodies bear "UVA": the acronym alone tells neither.
     assert match_affiliation(index, "UVA Comprehensive Cancer Center", min_score=0.7) is None
+
+
+def test_a_town_after_the_name_that_is_not_the_body_s_own_weighs_as_a_namesake_abroad() -> None:
+    def body(key: str, name: str, city: str, *aliases: str) -> Entity:
+        return Entity(f"ror:{key}", EntityKind.ORGANISATION, name, Provenance("ror", key, "test"), names=list(aliases),
+                      country="US", attrs={"types": ["education"], "city": city})
+
+    chicagoans = [body(f"c{i}", f"Chicago Body {w}", "Chicago") for i, w in enumerate("abcdefghijklmnopqrst")]
+    urbana = body("ui", "University of Illinois Urbana-Champaign", "Urbana", "University of Illinois")
+    harvard = body("ha", "Harvard University", "Cambridge")
+    index = CandidateIndex([urbana, harvard, *chicagoans])
+    assert index.city_sizes[("chicago",)] == 20
+    # Chicago has twenty bodies: a town, and not the Urbana campus's.
+    text = "Department of Biological Sciences, University of Illinois Chicago"
+    assert match_affiliation(index, text, min_score=0.7) is None
+    hit = match_affiliation(index, text)
+    assert hit is not None and hit.features["town_conflict"] < 0
+    # A body's own town after its name is an address.
+    hit = match_affiliation(index, "Department of Physics, Harvard University Cambridge")
+    assert hit is not None and hit.entity.id == "ror:ha" and hit.score >= 0.7 and "town_conflict" not in hit.features
+    # A town of few bodies may be a word of a name: it is no place to tell bodies by.
+    few = CandidateIndex([urbana, harvard, *chicagoans[:19]])
+    assert match_affiliation(few, text, min_score=0.7) is not None

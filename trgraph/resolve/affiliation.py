@@ -34,8 +34,8 @@ from typing import NamedTuple
 from rapidfuzz.distance import Indel
 
 from trgraph.model import Entity
-from trgraph.resolve.align import KINDS, TYPE_WORDS, TokenWeights
-from trgraph.resolve.index import CandidateIndex, Hit, Query
+from trgraph.resolve.align import KINDS, REVIEW_CAP, TYPE_WORDS, TokenWeights
+from trgraph.resolve.index import COUNTRY_PENALTY, CandidateIndex, Hit, Query
 from trgraph.resolve.normalise import STOPWORDS, country_code, fold, is_acronym, tokenize, words
 
 _SPLIT_RE = re.compile(r"[,;，；]")
@@ -77,6 +77,8 @@ EMBEDDED_SCORE = 0.85
 #: A head is the whole name, so it must match as one (a tail may run on past its name).
 HEAD_MIN_SCORE = 0.9
 SLACK = 0.3
+#: How many registry bodies a town must have to be a place when it follows a name.
+TOWN_MIN_BODIES = 20
 #: How like the hit's town a school's stem must be to be that town ("Hannover" / "Hanover").
 TOWN_SIMILARITY = 0.85
 NEAR = 0.05
@@ -281,8 +283,29 @@ def best_hits(
             least = HEAD_MIN_SCORE if mark[-1] == HEAD else 0.0
             hits = [_embedded(hit) for hit in hits if hit.score >= least and _shares_rare_word(hit, index.weights)
                     and (mark[-1] != STEM or _school_of(query.names[0], hit))]
-        found[o].extend((position, hit) for hit in hits)
+        else:
+            hits = [_town_checked(hit, index) for hit in hits]
+        # Scores only fall above (a name inside a part, a town not its own): min_score holds again.
+        found[o].extend((position, hit) for hit in hits if hit.score >= min_score)
     return [_choose(hits) for hits in found]
+
+
+def _town_checked(hit: Hit, index: CandidateIndex) -> Hit:
+    """``hit``, weighed down as a namesake abroad is when the name is followed by a town that is not
+    the body's own ("King's College London" is not Columbia, once King's College, in New York):
+    a town that :data:`TOWN_MIN_BODIES` registry bodies are in, not a word a hamlet is named by."""
+    found = hit.name_score.alignment if hit.name_score is not None else None
+    after = found.after() if found is not None else ()
+    if not after:
+        return hit
+    city = hit.entity.attrs.get("city")
+    own = tuple(tokenize(city)) if isinstance(city, str) else ()
+    for size in range(min(3, len(after)), 0, -1):
+        town = after[:size]
+        if town != own and index.city_sizes.get(town, 0) >= TOWN_MIN_BODIES:
+            score = max(0.0, min(hit.score - COUNTRY_PENALTY, REVIEW_CAP))
+            return replace(hit, score=score, features={**hit.features, "town_conflict": -COUNTRY_PENALTY})
+    return hit
 
 
 def _shares_rare_word(hit: Hit, weights: TokenWeights) -> bool:

@@ -201,11 +201,28 @@ class Alignment:
                 total += missed
         return total
 
+    def after(self) -> tuple[str, ...]:
+        """The words of ``a`` after the last paired one ("King's College *London*")."""
+        paired = _paired(self.a, self.only_a)
+        if True not in paired:
+            return ()
+        return tuple(self.a[len(paired) - paired[::-1].index(True):])
+
 
 def _inside(a: Sequence[str], only: Sequence[str]) -> Counter[str]:
     """The tokens of ``only`` (the unpaired tokens of ``a``) that stand between paired ones: a word
     inside the name ("Houston *Baptist* University") makes another name, where words before or
     after it (a department, a city) may be an affiliation string's other parts."""
+    paired = _paired(a, only)
+    if True not in paired:
+        return Counter()
+    first, last = paired.index(True), len(paired) - 1 - paired[::-1].index(True)
+    # An organisation word never tells bodies apart, wherever it stands.
+    return Counter(a[i] for i in range(first + 1, last) if not paired[i] and a[i] not in TYPE_WORDS)
+
+
+def _paired(a: Sequence[str], only: Sequence[str]) -> list[bool]:
+    """For each token of ``a``, whether it is paired (not one of ``only``, its unpaired tokens)."""
     # Of a word written twice, the first is the paired one ("Université de Limoges Cabinet
     # ARISE-UP Limoges": the name, then a unit and its city).
     budget = Counter(a) - Counter(only)
@@ -213,11 +230,7 @@ def _inside(a: Sequence[str], only: Sequence[str]) -> Counter[str]:
     for tok in a:
         paired.append(budget[tok] > 0)
         budget[tok] -= 1
-    if True not in paired:
-        return Counter()
-    first, last = paired.index(True), len(paired) - 1 - paired[::-1].index(True)
-    # An organisation word never tells bodies apart, wherever it stands.
-    return Counter(a[i] for i in range(first + 1, last) if not paired[i] and a[i] not in TYPE_WORDS)
+    return paired
 
 
 def align(a: Sequence[str], b: Sequence[str], weights: TokenWeights) -> Alignment:

@@ -16,7 +16,7 @@ A batch of queries is one sparse matrix product; each query keeps its best
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
@@ -152,8 +152,16 @@ class CandidateIndex:
     def cities(self) -> frozenset[tuple[str, ...]]:
         """The cities the entities are in (as tokens): in an affiliation, a place, not a name
         (worked out when an affiliation first asks, not for every screening run)."""
-        names = {c for e in self.entities if isinstance(c := e.attrs.get("city"), str)}
-        return frozenset(tuple(tokenize(c)) for c in names)
+        return frozenset(self.city_sizes)
+
+    @cached_property
+    def city_sizes(self) -> Counter[tuple[str, ...]]:
+        """How many entities each city (as tokens) has."""
+        named = Counter(c for e in self.entities if isinstance(c := e.attrs.get("city"), str))
+        sizes: Counter[tuple[str, ...]] = Counter()
+        for city, count in named.items():
+            sizes[tuple(tokenize(city))] += count
+        return sizes
 
     def __len__(self) -> int:
         return len(self.entities)
