@@ -121,19 +121,19 @@ def affiliation_queries(
         for i, (a, b) in enumerate(pairwise(parts))
         if named[i] or (named[i + 1] and not subunit[i])
     )
-    # A head ends where the name ends, so it forgives nothing; a tail runs to the end of its part,
-    # and on into the next ("… Psychiatry University of California, San Francisco").
-    # "Harvard Medical School" is Harvard's when the registry has no record of its own for it.
+    # "Harvard Medical School" is Harvard's when the registry has no record of its own for it, and
+    # "UCLA Cardiac Arrhythmia Center" UCLA's.
     queries.extend(
         Query(f"{key}#{i}{STEM}", [p.stem], country=country)
         for i, p in enumerate(pieces)
         if p.stem is not None and not _place(p.stem, cities)
     )
-    # "UCLA Cardiac Arrhythmia Center" is UCLA's when the registry has no record of its own for it.
     for i, part in enumerate(parts):
         lead = part.split(maxsplit=1)
         if len(lead) == 2 and is_acronym(lead[0]):
             queries.append(Query(f"{key}#{i}{LEAD}", [lead[0]], country=country))
+    # A head ends where the name ends, so it forgives nothing; a tail runs to the end of its part,
+    # and on into the next ("… Psychiatry University of California, San Francisco").
     for i, (head, tail) in enumerate(embedded):
         if head is not None:
             queries.append(Query(f"{key}#{i}{HEAD}", [head], country=country))
