@@ -294,7 +294,7 @@ def _town_checked(hit: Hit, index: CandidateIndex) -> Hit:
     """``hit``, weighed down as a namesake abroad is when the name is followed by a town that is not
     the body's own ("King's College London" is not Columbia, once King's College, in New York):
     a town that :data:`TOWN_MIN_BODIES` registry bodies are in, not a word a hamlet is named by."""
-    found = hit.name_score.alignment if hit.name_score is not None else None
+    found = hit.alignment
     after = found.after() if found is not None else ()
     if not after:
         return hit
@@ -311,7 +311,7 @@ def _town_checked(hit: Hit, index: CandidateIndex) -> Hit:
 def _shares_rare_word(hit: Hit, weights: TokenWeights) -> bool:
     """The names agree on a rare word that is no organisation word (not "National Research
     University" for the Moscow Aviation Institute, which is also one)."""
-    found = hit.name_score.alignment if hit.name_score is not None else None
+    found = hit.alignment
     return found is not None and any(p.how == "exact" and weights.rare(p.a) for p in found.pairs)
 
 
@@ -320,7 +320,7 @@ def _school_of(stem: str, hit: Hit) -> bool:
     University" for "Harvard" Medical School; not the Jacobs company for the "Jacobs" School of
     Medicine), and the stem is not its town ("Hannover Medical School" is not the
     University of Hannover's)."""
-    found = hit.name_score.alignment if hit.name_score is not None else None
+    found = hit.alignment
     types = hit.entity.attrs.get("types")
     if found is None or found.only_a or not isinstance(types, list) or "education" not in types:
         return False

@@ -27,7 +27,7 @@ from rapidfuzz.distance import OSA
 from scipy import sparse
 
 from trgraph.model import Entity, EntityKind
-from trgraph.resolve.align import REVIEW_CAP, TokenWeights, max_edits
+from trgraph.resolve.align import REVIEW_CAP, Alignment, TokenWeights, max_edits
 from trgraph.resolve.normalise import NameForm, fold, name_forms, tokenize
 from trgraph.resolve.places import place_omitted, placeless_forms
 from trgraph.resolve.score import NameScore, score_forms
@@ -79,6 +79,12 @@ class Hit:
     #: "Ministry of Defence" names several records of one registry, and the name alone does
     #: not tell which is meant.
     shared: int = 0
+
+    @property
+    def alignment(self) -> Alignment | None:
+        """The token alignment of the names the hit was found by (None for an identifier or an
+        acronym hit)."""
+        return self.name_score.alignment if self.name_score is not None else None
 
 
 def entity_forms(entity: Entity) -> list[NameForm]:
