@@ -24,6 +24,14 @@ def test_departments_are_searched_only_in_pairs_or_when_nothing_else_is_left() -
     assert searched("Department of Microbiology") == ["Department of Microbiology"]
 
 
+def test_a_part_ending_in_a_unit_word_is_a_unit() -> None:
+    names = searched("Molecular Biology Program, Sloan Kettering Institute")
+    assert "Molecular Biology Program" not in names and "Sloan Kettering Institute" in names
+    assert "Systems Ecology Group" not in searched("Systems Ecology Group, University of Luxembourg")
+    # Registries name bodies "Unit": the MRC's units are organisations of their own.
+    assert "MRC Human Genetics Unit" in searched("MRC Human Genetics Unit, University of Edinburgh")
+
+
 def test_a_campus_after_a_comma_is_still_searched_with_its_university() -> None:
     names = searched("University of California, Los Angeles, CA, USA")
     assert "University of California, Los Angeles" in names and "CA" not in " ".join(names).split(", ")
@@ -218,3 +226,25 @@ def test_a_town_after_the_name_that_is_not_the_body_s_own_weighs_as_a_namesake_a
     # A town of few bodies may be a word of a name: it is no place to tell bodies by.
     few = CandidateIndex([urbana, harvard, *chicagoans[:19]])
     assert match_affiliation(few, text, min_score=0.7) is not None
+
+
+def test_a_name_two_parts_make_ranks_after_the_second_part_alone() -> None:
+    suny = ror("s1", "State University of New York", "education", country="US")
+    albany = ror("s2", "University at Albany, State University of New York", "education", country="US")
+    index = CandidateIndex([suny, albany, *PLACES], part_of=[("ror:s2", "ror:s1")])
+    hit = match_affiliation(index, "Department of Psychology, University at Albany, State University of New York")
+    assert hit is not None and hit.entity.id == "ror:s2"
+    hit = match_affiliation(index, "Department of Psychology, State University of New York")
+    assert hit is not None and hit.entity.id == "ror:s1"
+
+
+def test_a_place_after_a_comma_must_follow_the_name_in_the_body_s_own_name() -> None:
+    chile = ror("c1", "Universidad de Chile", "education", country="CL")
+    santiago = ror("c2", "Universidad de Santiago de Chile", "education", country="CL")
+    ucla = ror("c3", "University of California, Los Angeles", "education", country="US")
+    system = ror("c4", "University of California System", "education", country="US")
+    index = CandidateIndex([chile, santiago, ucla, system, *PLACES])
+    hit = match_affiliation(index, "Facultad de Medicina, Universidad de Chile, Santiago, Chile")
+    assert hit is not None and hit.entity.id == "ror:c1"
+    hit = match_affiliation(index, "Department of Physics, University of California, Los Angeles, CA, USA")
+    assert hit is not None and hit.entity.id == "ror:c3"

@@ -20,8 +20,10 @@ part names anything as well.
 Affiliations run from the smallest unit to the institution ("Roslin Institute, University
 of Edinburgh"), so among the hits that score within ``NEAR`` of the best, an institution in
 its own right (:data:`STANDING`) wins over a facility, hospital or company, and then the one
-named furthest right. Namesakes that one part names equally well are settled first, by
-the registry's hierarchy (:attr:`~trgraph.resolve.index.Hit.parts`).
+named furthest right (a name two parts make ranks just after the second). Namesakes that
+one part names equally well are settled first, by the registry's hierarchy
+(:attr:`~trgraph.resolve.index.Hit.parts`). A pair whose second part is a place must name it
+in the same order as the body's own name.
 """
 
 from __future__ import annotations
@@ -63,6 +65,10 @@ _SUBUNIT_RE = re.compile(
     r"group|research group|laboratory of|lab\.? of|key laboratory)\b",
     re.I,
 )
+#: Parts whose last word, the head of an English name, says they are a unit ("Molecular Biology
+#: Program", "Systems Ecology Group"); not "Unit" or "Laboratory", which registries name bodies by
+#: ("MRC Human Genetics Unit", "Jackson Laboratory").
+_UNIT_TAIL_RE = re.compile(r"\b(?:program(?:me)?|group|team|section|division|department|branch)$", re.I)
 _STATE_RE = re.compile(r"^[A-Z]{2}$")
 #: "And" in the languages of affiliations, folded ("&" folds to "and").
 _AND = words("and et und y e i en")
@@ -72,6 +78,8 @@ _CONNECTORS = STOPWORDS | _AND | words("van von fur")
 #: name a school is named after (:attr:`Piece.stem`) and for the acronym a part begins with
 #: ("UCLA Cardiac Arrhythmia Center", "CNRS UMR 3569").
 HEAD, TAIL, STEM, LEAD = "^", "$", "@", "!"
+#: Marks the query for a pair of adjacent parts.
+PAIR = "+"
 #: The most a name found inside a part scores: for an analyst to judge, never linked unseen.
 EMBEDDED_SCORE = 0.85
 #: A head is the whole name, so it must match as one (a tail may run on past its name).
@@ -108,7 +116,7 @@ def affiliation_queries(
     # alone only when nothing else is left: "Department of Microbiology" is not the "Institute of
     # Microbiology", "…, Seattle, WA, USA" not "Seattle University" (but "University of
     # California, Los Angeles" is still searched as a pair).
-    subunit = [p.unit or bool(_SUBUNIT_RE.match(p.text)) for p in pieces]
+    subunit = [p.unit or bool(_SUBUNIT_RE.match(p.text) or _UNIT_TAIL_RE.search(p.text)) for p in pieces]
     named = [not s for s in subunit]
     if len(parts) > 1 and _city(parts[-1]) and (country is not None or tuple(tokenize(parts[-1])) in cities):
         named[-1] = False
@@ -117,7 +125,7 @@ def affiliation_queries(
         named = [True] * len(parts)
     queries = [Query(f"{key}#{i}", [p], country=country, slack=SLACK) for i, p in enumerate(parts) if named[i]]
     queries.extend(
-        Query(f"{key}#{i + 1}", [f"{a}{pieces[i + 1].glue}{b}"], country=country, slack=SLACK)
+        Query(f"{key}#{i + 1}{PAIR}", [f"{a}{pieces[i + 1].glue}{b}"], country=country, slack=SLACK)
         for i, (a, b) in enumerate(pairwise(parts))
         if named[i] or (named[i + 1] and not subunit[i])
     )
@@ -272,10 +280,14 @@ def best_hits(
             owner.append(i)
     per_query = [excludes[o] for o in owner] if excludes is not None else None
     results = index.search_many(queries, limit=2, min_score=min_score, exclude=exclude, excludes=per_query)
-    found: list[list[tuple[int, Hit]]] = [[] for _ in texts]
+    found: list[list[tuple[float, Hit]]] = [[] for _ in texts]
     for query, o, hits in zip(queries, owner, results, strict=True):
         mark = query.key.rsplit("#", 1)[1]
-        position = int(mark.rstrip(HEAD + TAIL + STEM + LEAD))
+        position: float = int(mark.rstrip(HEAD + TAIL + STEM + LEAD + PAIR))
+        if mark.endswith(PAIR):
+            # A name that two parts make names more than the second part alone ("University at
+            # Albany, State University of New York" is the campus, not SUNY); it ranks just after it.
+            position += 0.5
         if mark[-1] == LEAD:
             # An acronym that one registry body alone bears names it ("UCLA", not "IIT").
             hits = [_embedded(hit) for hit in hits if hit.method == "acronym" and hit.shared <= 1]
@@ -284,10 +296,30 @@ def best_hits(
             hits = [_embedded(hit) for hit in hits if hit.score >= least and _shares_rare_word(hit, index.weights)
                     and (mark[-1] != STEM or _school_of(query.names[0], hit))]
         else:
+            if mark.endswith(PAIR):
+                hits = [hit for hit in hits if _place_follows(query.names[0], hit)]
             hits = [_town_checked(hit, index) for hit in hits]
         # Scores only fall above (a name inside a part, a town not its own): min_score holds again.
         found[o].extend((position, hit) for hit in hits if hit.score >= min_score)
     return [_choose(hits) for hits in found]
+
+
+def _place_follows(pair: str, hit: Hit) -> bool:
+    """For two parts of which the second is a place, whether the hit's name has that place after
+    the first part's words too: "University of California, Los Angeles" is UCLA, but "Universidad
+    de Chile, Santiago" is not the Universidad de Santiago de Chile."""
+    first, _, place = pair.rpartition(", ")
+    found = hit.alignment
+    if not first or not _city(place) or found is None or hit.name_score is None:
+        return True
+    at: dict[str, int] = {}
+    for i, token in enumerate(hit.name_score.b.tokens):
+        at.setdefault(token, i)
+    ones = set(tokenize(first))
+    exact = [p for p in found.pairs if p.how == "exact" and p.b in at]
+    before = [at[p.b] for p in exact if p.a in ones]
+    after = [at[p.b] for p in exact if p.a not in ones]
+    return not before or not after or max(before) < min(after)
 
 
 def _town_checked(hit: Hit, index: CandidateIndex) -> Hit:
@@ -333,7 +365,7 @@ def _embedded(hit: Hit) -> Hit:
     return replace(hit, score=score, method="embedded_name", features={**hit.features, "embedded_name": score})
 
 
-def _choose(hits: list[tuple[int, Hit]]) -> Hit | None:
+def _choose(hits: list[tuple[float, Hit]]) -> Hit | None:
     if not hits:
         return None
     top = max(h.score for _, h in hits)
@@ -349,11 +381,11 @@ def _choose(hits: list[tuple[int, Hit]]) -> Hit | None:
     return replace(chosen, features=features)
 
 
-def _namesakes_settled(hits: list[tuple[int, Hit]]) -> list[tuple[int, Hit]]:
+def _namesakes_settled(hits: list[tuple[float, Hit]]) -> list[tuple[float, Hit]]:
     """Of hits the same part names equally well (the same score, as exactly), only those with the
     most registered parts (:attr:`Hit.parts`): "European Molecular Biology Laboratory" is the one
     in Heidelberg that the others are sites of, whatever roles a site has besides."""
-    most: dict[tuple[int, float, int], int] = {}
+    most: dict[tuple[float, float, int], int] = {}
     for pos, h in hits:
         key = (pos, h.score, h.exact)
         most[key] = max(most.get(key, 0), h.parts)
