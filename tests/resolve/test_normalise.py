@@ -39,10 +39,15 @@ def test_fold_case_accents_punctuation_and_ampersand() -> None:
         ("FABERLIC EUROPE Sp. z o.o.", "Faberlic Europe"),
         ("World Health Organisation", "World Health Organization"),
         ("ООО «Байкал»", "Baykal LLC"),
+        ("Università degli Studi di Torino", "Università di Torino"),
     ],
 )
 def test_variants_normalise_to_the_same_core(variant: str, canonical: str) -> None:
     assert tokens(variant) == tokens(canonical)
+
+
+def test_studies_name_a_body_unless_they_follow_university() -> None:
+    assert "studi" in tokens("Istituto Universitario di Studi Superiori")
 
 
 def test_legal_forms_are_kept_aside_not_lost() -> None:

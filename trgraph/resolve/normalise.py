@@ -44,7 +44,7 @@ def words(text: str) -> frozenset[str]:
 TITLES = words("dr prof professor mr mrs ms miss mx sir dame herr frau monsieur madame mme rev")
 STOPWORDS = words(
     "the of and for in at on a an to by de del della dei des du la le les l d der die das den dem und y e et di da "
-    "do dos zu im"
+    "do dos zu im degli delle dello"
 )
 
 #: Abbreviation → the word it stands for (applied to folded tokens, dots removed).
@@ -276,6 +276,8 @@ def name_form(name: str, *, organisation: bool = True) -> NameForm | None:
     else:
         core, legal = [t for t in tokens if t not in TITLES] or tokens, []
     kept = [t for t in core if t not in STOPWORDS]
+    # "Università degli Studi di Torino" is the Università di Torino: "of studies" names no other body.
+    kept = [t for i, t in enumerate(kept) if not (t == "studi" and i > 0 and kept[i - 1] == "university")]
     if sum(len(t) for t in kept) < 4:
         kept = core  # "AT&T" is "at and t", not "t"
     return NameForm(
