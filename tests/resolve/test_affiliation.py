@@ -58,6 +58,20 @@ def test_dashes_and_slashes_separate_bodies_of_two_words_or_more() -> None:
     assert "Aix" not in " ".join(searched("Aix-Marseille Université, CNRS")).split()
 
 
+def test_quoted_names_are_searched_and_member_of_parts_only_when_nothing_else_is_named() -> None:
+    names = searched("FSBEI of HE «Pushkin State Russian Language Institute»")
+    assert "Pushkin State Russian Language Institute" in names
+    names = searched("Charité – Universitätsmedizin Berlin, corporate member of Freie Universität Berlin")
+    assert "Freie Universität Berlin" not in " ".join(names)
+    assert searched("Member of the German Center for Lung Research") == ["German Center for Lung Research"]
+
+
+def test_a_middle_dot_separates_parts_and_a_slash_cuts_off_an_acronym() -> None:
+    assert "Observatoire de Paris" in searched("Observatoire de Paris · Laboratory for Space Studies")
+    assert "Universitat de Barcelona" in searched("ICREA/Universitat de Barcelona")
+    assert "Universitat de Barcelona" not in searched("Mind/Universitat de Barcelona")
+
+
 def test_a_campus_at_a_place_is_searched_whole() -> None:
     names = searched("Department of Biology, University of North Carolina at Chapel Hill")
     assert "University of North Carolina at Chapel Hill" in names and "Chapel Hill" not in names

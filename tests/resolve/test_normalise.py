@@ -40,6 +40,7 @@ def test_fold_case_accents_punctuation_and_ampersand() -> None:
         ("World Health Organisation", "World Health Organization"),
         ("ООО «Байкал»", "Baykal LLC"),
         ("Università degli Studi di Torino", "Università di Torino"),
+        ("Facultad de Medicina", "Faculty of Medicina"),
     ],
 )
 def test_variants_normalise_to_the_same_core(variant: str, canonical: str) -> None:

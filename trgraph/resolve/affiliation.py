@@ -40,7 +40,12 @@ from trgraph.resolve.align import KINDS, REVIEW_CAP, TYPE_WORDS, TokenWeights
 from trgraph.resolve.index import COUNTRY_PENALTY, CandidateIndex, Hit, Query
 from trgraph.resolve.normalise import STOPWORDS, country_code, fold, is_acronym, tokenize, words
 
-_SPLIT_RE = re.compile(r"[,;，；]")
+_SPLIT_RE = re.compile(r"[,;，；·]")
+#: A name in quotation marks ("FSBEI of HE «Pushkin State Russian Language Institute»").
+_QUOTED_RE = re.compile(r"[«»“”„\"]([^«»“”„\"]{4,})[«»“”„\"]")
+#: A part saying what the body is a member of ("Charité, corporate member of Freie Universität
+#: Berlin"): not where the author is, unless nothing else is named.
+_MEMBER_RE = re.compile(r"^(?:corporate\s+)?member\s+of\s+(?:the\s+)?", re.I)
 _NUMBER_RE = re.compile(r"\b\d+\b")
 #: Within a part, a dash between spaces or a slash separates two bodies ("CNRS - Université
 #: Lyon 1", "University of Zurich/ETH Zurich").
@@ -111,12 +116,14 @@ def affiliation_queries(
             pieces = pieces[:-1] or pieces
             while len(pieces) > 1 and _STATE_RE.match(pieces[-1].text):
                 pieces = pieces[:-1]
-    parts = [p.text for p in pieces]
+    member = [bool(_MEMBER_RE.match(p.text)) for p in pieces]
+    parts = [_MEMBER_RE.sub("", p.text) for p in pieces]
     # Departments, and the city before a country or a registry's city at the end, are searched
     # alone only when nothing else is left: "Department of Microbiology" is not the "Institute of
     # Microbiology", "…, Seattle, WA, USA" not "Seattle University" (but "University of
     # California, Los Angeles" is still searched as a pair).
-    subunit = [p.unit or bool(_SUBUNIT_RE.match(p.text) or _UNIT_TAIL_RE.search(p.text)) for p in pieces]
+    subunit = [p.unit or member[i] or bool(_SUBUNIT_RE.match(p.text) or _UNIT_TAIL_RE.search(p.text))
+               for i, p in enumerate(pieces)]
     named = [not s for s in subunit]
     if len(parts) > 1 and _city(parts[-1]) and (country is not None or tuple(tokenize(parts[-1])) in cities):
         named[-1] = False
@@ -127,7 +134,12 @@ def affiliation_queries(
     queries.extend(
         Query(f"{key}#{i + 1}{PAIR}", [f"{a}{pieces[i + 1].glue}{b}"], country=country, slack=SLACK)
         for i, (a, b) in enumerate(pairwise(parts))
-        if named[i] or (named[i + 1] and not subunit[i])
+        if (named[i] or (named[i + 1] and not subunit[i])) and not (member[i] or member[i + 1])
+    )
+    # A name in quotes is a name of its own ("FSBEI of HE «Pushkin State Russian Language Institute»").
+    queries.extend(
+        Query(f"{key}#{i}", [m.group(1)], country=country, slack=SLACK)
+        for i, part in enumerate(parts) if named[i] for m in _QUOTED_RE.finditer(part)
     )
     # "Harvard Medical School" is Harvard's when the registry has no record of its own for it, and
     # "UCLA Cardiac Arrhythmia Center" UCLA's.
@@ -223,10 +235,10 @@ def _pieces(part: str) -> list[Piece]:
 
 
 def _dash_split(text: str) -> list[str]:
-    """``text`` cut at dashes and slashes between names of two words or more (not "Mind/Brain",
-    "Hematology/Oncology")."""
+    """``text`` cut at dashes and slashes between names of two words or more, or acronyms
+    ("ICREA/Universitat de Barcelona"; not "Mind/Brain", "Hematology/Oncology")."""
     cut = _DASH_RE.split(text)
-    if len(cut) > 1 and all(len(c.split()) >= 2 for c in cut):
+    if len(cut) > 1 and all(len(c.split()) >= 2 or is_acronym(c.strip()) for c in cut):
         return cut
     return [text]
 

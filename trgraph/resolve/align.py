@@ -190,8 +190,9 @@ class Alignment:
 
     def unforgiven(self) -> float:
         """The part of ``missed_a`` that ``slack`` does not forgive: the words of
-        :data:`UNFORGIVEN` and the words inside the name (:func:`_inside`)."""
-        inside = _inside(self.a, self.only_a)
+        :data:`UNFORGIVEN`, the words inside the name (:func:`_inside`) and those that open it
+        (:func:`_leading`)."""
+        inside = _inside(self.a, self.only_a) + _leading(self.a, self.only_a)
         total = 0.0
         for tok, missed in zip(self.only_a, self.missed_each_a, strict=True):
             if inside[tok] > 0:
@@ -219,6 +220,20 @@ def _inside(a: Sequence[str], only: Sequence[str]) -> Counter[str]:
     first, last = paired.index(True), len(paired) - 1 - paired[::-1].index(True)
     # An organisation word never tells bodies apart, wherever it stands.
     return Counter(a[i] for i in range(first + 1, last) if not paired[i] and a[i] not in TYPE_WORDS)
+
+
+def _leading(a: Sequence[str], only: Sequence[str]) -> Counter[str]:
+    """The tokens of ``a`` before its first paired one, when no organisation word is among them:
+    the words of a name come before its kind word, so such words are the name's own ("*Imperial*
+    College London" is not "The London College", "*Medical* University Vienna" not the University
+    of Vienna), where "Department of Physics, University of X" begins with a unit of X."""
+    paired = _paired(a, only)
+    if True not in paired:
+        return Counter()
+    run = a[:paired.index(True)]
+    if any(tok in TYPE_WORDS or tok in KINDS for tok in run):
+        return Counter()
+    return Counter(run)
 
 
 def _paired(a: Sequence[str], only: Sequence[str]) -> list[bool]:

@@ -68,7 +68,8 @@ ABBREVIATIONS: dict[str, str] = {
     "organisation": "organization", "organisations": "organization", "labour": "labor",
     "defence": "defense", "programme": "program", "behaviour": "behavior", "theatre": "theater",
     "fdn": "foundation", "soc": "society", "agric": "agriculture", "agricultural": "agriculture",
-    "biol": "biology", "biological": "biology",
+    "biol": "biology", "biological": "biology", "fakultet": "faculty", "fakulteta": "faculty",
+    "fakultat": "faculty", "faculte": "faculty", "facultad": "faculty", "faculdade": "faculty",
 }
 
 #: Multi-word expansions of country abbreviations common in organisation names.
