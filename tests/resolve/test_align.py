@@ -50,6 +50,15 @@ def test_a_kind_word_only_the_candidate_has_makes_another_body(weights: TokenWei
     assert score("University of Oxford", "Oxford Foundation") < 0.6
 
 
+def test_a_qualifier_only_the_candidate_has_makes_another_body(weights: TokenWeights) -> None:
+    def score(query: str, name: str) -> float:
+        return align(name_forms(query)[0].tokens, name_forms(name)[0].tokens, weights).score(slack=0.3)
+
+    assert score("University of North Carolina", "North Carolina State University") < 0.7
+    assert score("University of Washington", "Washington State University") < 0.7
+    assert score("University of North Carolina Physics", "University of North Carolina") >= 0.7
+
+
 def test_slack_forgives_what_an_affiliation_adds_but_not_a_qualifier_or_a_place_modifier(
     weights: TokenWeights,
 ) -> None:

@@ -70,6 +70,9 @@ MISSING_FLOOR = 0.6
 MIN_WEIGHT = 0.1
 FUZZY_MIN_LEN = 4
 DESCRIPTOR_MISSING = 0.5
+#: What a qualifier only the candidate's name has weighs (one only the query has is never
+#: forgiven by slack, :data:`UNFORGIVEN`).
+QUALIFIER_MISSING = 1.0
 
 
 @lru_cache(maxsize=1)
@@ -291,7 +294,11 @@ def align(a: Sequence[str], b: Sequence[str], weights: TokenWeights) -> Alignmen
         out.missed_each_a.append(missed)
     for tok in rest_b:
         out.only_b.append(tok)
-        out.missed_b += KIND_CONFLICT if (conflict or kinded_a) and tok in KINDS else weights.missing(tok)
+        if (conflict or kinded_a) and tok in KINDS:
+            out.missed_b += KIND_CONFLICT
+        else:
+            # "North Carolina *State* University" is not the "University of North Carolina".
+            out.missed_b += max(weights.missing(tok), QUALIFIER_MISSING if tok in QUALIFIERS else 0.0)
     out.kind_conflict = conflict
     return out
 
