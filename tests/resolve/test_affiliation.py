@@ -62,7 +62,11 @@ def test_quoted_names_are_searched_and_member_of_parts_only_when_nothing_else_is
     names = searched("FSBEI of HE «Pushkin State Russian Language Institute»")
     assert "Pushkin State Russian Language Institute" in names
     names = searched("Charité – Universitätsmedizin Berlin, corporate member of Freie Universität Berlin")
-    assert "Freie Universität Berlin" not in " ".join(names)
+    assert "Freie Universität" not in " ".join(names)
+    # What it is a member of may be a list, which ends at "and".
+    names = searched("Charité, corporate member of Freie Universität Berlin, Humboldt-Universität zu Berlin, "
+                     "and Berlin Institute of Health, Department of Neurology")
+    assert names == ["Charité"]
     assert searched("Member of the German Center for Lung Research") == ["German Center for Lung Research"]
 
 

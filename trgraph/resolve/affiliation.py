@@ -45,6 +45,7 @@ _SPLIT_RE = re.compile(r"[,;，；·]")
 _QUOTED_RE = re.compile(r"[«»“”„\"]([^«»“”„\"]{4,})[«»“”„\"]")
 #: A part saying what the body is a member of ("Charité, corporate member of Freie Universität
 #: Berlin"): not where the author is, unless nothing else is named.
+_AND_RE = re.compile(r"^(?:and|&)\s", re.I)
 _MEMBER_RE = re.compile(r"^(?:corporate\s+)?member\s+of\s+(?:the\s+)?", re.I)
 _NUMBER_RE = re.compile(r"\b\d+\b")
 #: Within a part, a dash between spaces or a slash separates two bodies ("CNRS - Université
@@ -116,7 +117,7 @@ def affiliation_queries(
             pieces = pieces[:-1] or pieces
             while len(pieces) > 1 and _STATE_RE.match(pieces[-1].text):
                 pieces = pieces[:-1]
-    member = [bool(_MEMBER_RE.match(p.text)) for p in pieces]
+    member = _members(pieces)
     parts = [_MEMBER_RE.sub("", p.text) for p in pieces]
     # Departments, and the city before a country or a registry's city at the end, are searched
     # alone only when nothing else is left: "Department of Microbiology" is not the "Institute of
@@ -127,7 +128,7 @@ def affiliation_queries(
     named = [not s for s in subunit]
     if len(parts) > 1 and _city(parts[-1]) and (country is not None or tuple(tokenize(parts[-1])) in cities):
         named[-1] = False
-    embedded = [embedded_names(part, unit=subunit[i]) for i, part in enumerate(parts)]
+    embedded = [(None, None) if member[i] else embedded_names(part, unit=subunit[i]) for i, part in enumerate(parts)]
     if not any(named) and not any(h or t for h, t in embedded):
         named = [True] * len(parts)
     queries = [Query(f"{key}#{i}", [p], country=country, slack=SLACK) for i, p in enumerate(parts) if named[i]]
@@ -163,6 +164,19 @@ def affiliation_queries(
                 joined = f"{tail}{pieces[i + 1].glue}{parts[i + 1]}"
                 queries.append(Query(f"{key}#{i + 1}{TAIL}", [joined], country=country, slack=SLACK))
     return queries
+
+
+def _members(pieces: list[Piece]) -> list[bool]:
+    """Which pieces name what the body is a member of: a "member of" part, and the list it opens
+    when one ends with "and" ("corporate member of Freie Universität Berlin, Humboldt-Universität
+    zu Berlin, and Berlin Institute of Health")."""
+    member = [bool(_MEMBER_RE.match(p.text)) for p in pieces]
+    for i, opens in enumerate(list(member)):
+        if opens:
+            last = next((j for j in range(i + 1, len(pieces)) if _AND_RE.match(pieces[j].text)), i)
+            for j in range(i, last + 1):
+                member[j] = True
+    return member
 
 
 def embedded_names(part: str, *, unit: bool = False) -> tuple[str | None, str | None]:
