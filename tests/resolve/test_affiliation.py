@@ -49,6 +49,8 @@ def test_a_school_named_after_its_university_is_cut_off() -> None:
     # An acronym is a university by name: "NYU School of Medicine", "… School of Medicine at UCLA".
     assert "NYU" in searched("Department of Pathology, NYU School of Medicine")
     assert "UCLA" in searched("Department of Medicine, David Geffen School of Medicine at UCLA")
+    # After a school, institute or centre, " at " names its host, whatever it is called.
+    assert "Dartmouth" in searched("Department of Microbiology, Geisel School of Medicine at Dartmouth")
 
 
 def test_dashes_and_slashes_separate_bodies_of_two_words_or_more() -> None:

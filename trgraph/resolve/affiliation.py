@@ -64,6 +64,7 @@ _SCHOOL_RE = re.compile(r"(?:\w+\s+)?school\b", re.I)
 #: ("University of North Carolina at Chapel Hill").
 _OF_UNIVERSITY_RE = re.compile(r"^(.*\bschool)\s+of\s+(.*\buniversit.*)$", re.I)
 _AT_RE = re.compile(r"\s+at\s+", re.I)
+_UNIT_BODY_RE = re.compile(r"\b(?:school|institute|institut|centre|center|college)\b(?!.*\buniversit)", re.I)
 _TYPED_RE = re.compile(r"\b(?:universit|institut|college)", re.I)
 #: Parts that name a unit inside an organisation, never the organisation itself.
 _SUBUNIT_RE = re.compile(
@@ -258,9 +259,13 @@ def _dash_split(text: str) -> list[str]:
 
 
 def _at_split(text: str) -> list[str]:
-    """``text`` cut before " at " when a university, an institute or an acronym follows."""
+    """``text`` cut before " at " when a university, an institute or an acronym follows, or when
+    a school, institute or centre stands before it ("Geisel School of Medicine at Dartmouth"; a
+    university before it is a campus at its place: "University of North Carolina at Chapel Hill")."""
     cut = _AT_RE.split(text, maxsplit=1)
-    return cut if len(cut) == 2 and _names_body(cut[1]) else [text]
+    if len(cut) == 2 and (_names_body(cut[1]) or _UNIT_BODY_RE.search(cut[0])):
+        return cut
+    return [text]
 
 
 def _names_body(text: str) -> bool:

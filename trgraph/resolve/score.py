@@ -114,10 +114,11 @@ def score_forms(a: NameForm, b: NameForm, weights: TokenWeights, slack: float = 
     if (a.acronym and b.acronym) or ((a.acronym or b.acronym) and a.tokens != b.tokens):
         return _acronym(a, b, features)
     al = align(a.tokens, b.tokens, weights)
-    if slack < 1.0 and not any(weights(p.b) >= ANCHOR_WEIGHT for p in al.pairs):
-        # Words besides the name are forgiven only once a word of weight says which name it is:
-        # "Faculty of Life Sciences, University of Bristol" is not the "Institute of Life
-        # Sciences" and a university besides.
+    if slack < 1.0 and (len(b.tokens) < 2 or not any(weights(p.b) >= ANCHOR_WEIGHT for p in al.pairs)):
+        # Words besides the name are forgiven only once a word of weight says which name it is,
+        # and a name of one word never says enough: "Faculty of Life Sciences, University of
+        # Bristol" is not the "Institute of Life Sciences" and a university besides, "Mount
+        # Sinai" not "The Mount".
         slack = 1.0
         features["slack_withheld"] = 1.0
     token_score = al.score(slack)
