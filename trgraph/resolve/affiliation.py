@@ -1,12 +1,15 @@
 """Free-text affiliation strings ("Dept. of Physics, Harbin Inst. of Technology, Harbin, China")
 resolved to one organisation of a :class:`~trgraph.resolve.index.CandidateIndex`.
 
-The string is cut at commas and semicolons; each part, and each pair of adjacent
+The string is cut at commas, semicolons and middle dots; each part, and each pair of adjacent
 parts (registries write "University of California, Los Angeles"), is searched as a
-name, forgiving words the part has besides the organisation's name (``SLACK``). A part
-that names two bodies is cut once more, its pieces searched alone and rejoined: at a dash
-or slash between names of two words or more ("University of Zurich/ETH Zurich"), before " at " a university
-or an acronym ("Perelman School of Medicine at the University of Pennsylvania", "… at UCLA"), and
+name, forgiving words the part has besides the organisation's name (``SLACK``), and so is a
+name in quotation marks. A part saying what the body is a member of is searched only when
+nothing else is named. A part that names two bodies is cut once more, its pieces searched
+alone and rejoined: at a dash or slash between names of two words or more, or acronyms
+("University of Zurich/ETH Zurich"), before " at " a university or an acronym ("Perelman
+School of Medicine at the University of Pennsylvania", "… at UCLA") or the host of a school,
+institute or centre ("Geisel School of Medicine at Dartmouth"), and
 where a school follows its university ("Johns Hopkins University School of Medicine", "NYU School
 of Medicine"); a school named after its university without the word ("Harvard Medical School")
 has that name searched too, as a name inside a part, and so has the acronym a part begins with
@@ -45,8 +48,9 @@ _SPLIT_RE = re.compile(r"[,;，；·]")
 _QUOTED_RE = re.compile(r"[«»“”„\"]([^«»“”„\"]{4,})[«»“”„\"]")
 #: A part saying what the body is a member of ("Charité, corporate member of Freie Universität
 #: Berlin"): not where the author is, unless nothing else is named.
-_AND_RE = re.compile(r"^(?:and|&)\s", re.I)
 _MEMBER_RE = re.compile(r"^(?:corporate\s+)?member\s+of\s+(?:the\s+)?", re.I)
+#: The last part of a list ("…, and Berlin Institute of Health").
+_AND_RE = re.compile(r"^(?:and|&)\s", re.I)
 _NUMBER_RE = re.compile(r"\b\d+\b")
 #: Within a part, a dash between spaces or a slash separates two bodies ("CNRS - Université
 #: Lyon 1", "University of Zurich/ETH Zurich").
@@ -64,6 +68,8 @@ _SCHOOL_RE = re.compile(r"(?:\w+\s+)?school\b", re.I)
 #: ("University of North Carolina at Chapel Hill").
 _OF_UNIVERSITY_RE = re.compile(r"^(.*\bschool)\s+of\s+(.*\buniversit.*)$", re.I)
 _AT_RE = re.compile(r"\s+at\s+", re.I)
+#: A body that " at " may follow to name its host ("Geisel School of Medicine at Dartmouth"), where
+#: a university would be a campus at a place.
 _UNIT_BODY_RE = re.compile(r"\b(?:school|institute|institut|centre|center|college)\b(?!.*\buniversit)", re.I)
 _TYPED_RE = re.compile(r"\b(?:universit|institut|college)", re.I)
 #: Parts that name a unit inside an organisation, never the organisation itself.

@@ -229,7 +229,7 @@ def _leading(a: Sequence[str], only: Sequence[str]) -> Counter[str]:
     """The tokens of ``a`` before its first paired one, when no organisation word is among them:
     the words of a name come before its kind word, so such words are the name's own ("*Imperial*
     College London" is not "The London College", "*Medical* University Vienna" not the University
-    of Vienna), where "Department of Physics, University of X" begins with a unit of X."""
+    of Vienna); "Department of Physics, University of X" begins with a unit of X instead."""
     paired = _paired(a, only)
     if True not in paired:
         return Counter()
