@@ -195,7 +195,8 @@ class Alignment:
         """The part of ``missed_a`` that ``slack`` does not forgive: the words of
         :data:`UNFORGIVEN`, the words inside the name (:func:`_inside`) and those that open it
         (:func:`_leading`)."""
-        inside = _inside(self.a, self.only_a) + _leading(self.a, self.only_a)
+        paired = _paired(self.a, self.only_a)
+        inside = _inside(self.a, paired) + _leading(self.a, paired) if True in paired else Counter()
         total = 0.0
         for tok, missed in zip(self.only_a, self.missed_each_a, strict=True):
             if inside[tok] > 0:
@@ -213,26 +214,22 @@ class Alignment:
         return tuple(self.a[len(paired) - paired[::-1].index(True):])
 
 
-def _inside(a: Sequence[str], only: Sequence[str]) -> Counter[str]:
-    """The tokens of ``only`` (the unpaired tokens of ``a``) that stand between paired ones: a word
-    inside the name ("Houston *Baptist* University") makes another name, where words before or
-    after it (a department, a city) may be an affiliation string's other parts."""
-    paired = _paired(a, only)
-    if True not in paired:
-        return Counter()
+def _inside(a: Sequence[str], paired: list[bool]) -> Counter[str]:
+    """The unpaired tokens of ``a`` (``paired``: :func:`_paired`, with one paired at least) that
+    stand between paired ones: a word inside the name ("Houston *Baptist* University") makes
+    another name, where words before or after it (a department, a city) may be an affiliation
+    string's other parts."""
     first, last = paired.index(True), len(paired) - 1 - paired[::-1].index(True)
     # An organisation word never tells bodies apart, wherever it stands.
     return Counter(a[i] for i in range(first + 1, last) if not paired[i] and a[i] not in TYPE_WORDS)
 
 
-def _leading(a: Sequence[str], only: Sequence[str]) -> Counter[str]:
-    """The tokens of ``a`` before its first paired one, when no organisation word is among them:
-    the words of a name come before its kind word, so such words are the name's own ("*Imperial*
-    College London" is not "The London College", "*Medical* University Vienna" not the University
-    of Vienna); "Department of Physics, University of X" begins with a unit of X instead."""
-    paired = _paired(a, only)
-    if True not in paired:
-        return Counter()
+def _leading(a: Sequence[str], paired: list[bool]) -> Counter[str]:
+    """The tokens of ``a`` before its first paired one (``paired`` as for :func:`_inside`), when no
+    organisation word is among them: the words of a name come before its kind word, so such words
+    are the name's own ("*Imperial* College London" is not "The London College", "*Medical*
+    University Vienna" not the University of Vienna); "Department of Physics, University of X"
+    begins with a unit of X instead."""
     run = a[:paired.index(True)]
     if any(tok in TYPE_WORDS or tok in KINDS for tok in run):
         return Counter()
