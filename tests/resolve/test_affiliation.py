@@ -195,6 +195,11 @@ def test_a_school_named_after_its_university_without_saying_so_is_proposed_for_r
     hit = match_affiliation(index, "Department of Neurobiology, Harvard Medical School")
     assert hit is not None and hit.entity.id == "ror:h1" and hit.method == "embedded_name"
     assert 0.7 <= hit.score <= EMBEDDED_SCORE
+    # A donor's name, which initials mark, is not the university's.
+    for text in ("Department of Nutrition, Harvard T.H. Chan School of Public Health",
+                 "Harvard TH Chan School of Public Health", "Harvard T H Chan School of Public Health"):
+        hit = match_affiliation(index, text)
+        assert hit is not None and hit.entity.id == "ror:h1" and 0.7 <= hit.score <= EMBEDDED_SCORE, text
     # Registered in its own right, the school is what the string names.
     school = Entity("ror:h2", EntityKind.ORGANISATION, "Harvard Medical School", Provenance("ror", "h2", "test"),
                     country="US", attrs={"types": ["education"], "city": "Boston"})

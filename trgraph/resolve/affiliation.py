@@ -83,6 +83,8 @@ _SUBUNIT_RE = re.compile(
 #: ("MRC Human Genetics Unit", "Jackson Laboratory").
 _UNIT_TAIL_RE = re.compile(r"\b(?:program(?:me)?|group|team|section|division|department|branch)$", re.I)
 _STATE_RE = re.compile(r"^[A-Z]{2}$")
+#: A person's initials in a name ("T.H.", "TH", "T").
+_INITIALS_RE = re.compile(r"^(?:[A-Z]\.?){1,2}$")
 #: "And" in the languages of affiliations, folded ("&" folds to "and").
 _AND = words("and et und y e i en")
 #: Words that carry a name on ("University *of* Science", "Universidad *de* Chile"), folded.
@@ -246,13 +248,21 @@ def _pieces(part: str) -> list[Piece]:
             tail = _SCHOOL_TAIL_RE.split(placed.strip(), maxsplit=1)
             if len(tail) > 1 and not _names_body(tail[0]):
                 # "Baylor College of Medicine" is not Baylor's: the whole is searched as a name.
-                stem = " ".join(tail[0].split()) if _SCHOOL_RE.match(tail[1]) else None
+                stem = _undonored(tail[0]) if _SCHOOL_RE.match(tail[1]) else None
                 out.append(Piece(" ".join(placed.split()), glue, False, stem))
                 continue
             out.append(Piece(" ".join(tail[0].split()), glue, False))
             if len(tail) > 1:
                 out.append(Piece(" ".join(tail[1].split()), " ", True))
     return out
+
+
+def _undonored(stem: str) -> str:
+    """A school's stem without the donor's name that initials mark: "Harvard T.H. Chan" is
+    Harvard's school, "Harvard TH Chan" and "Harvard T H Chan" too."""
+    terms = stem.split()
+    cut = next((k for k in range(1, len(terms) - 1) if _INITIALS_RE.match(terms[k])), len(terms))
+    return " ".join(terms[:cut])
 
 
 def _dash_split(text: str) -> list[str]:
