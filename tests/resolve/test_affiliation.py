@@ -105,6 +105,20 @@ def test_an_institution_in_its_own_right_wins_over_a_facility_named_alike() -> N
     assert hit is not None and hit.entity.id == "ror:u1" and hit.features["institution_standing"] == 2.0
 
 
+def test_a_facility_named_before_an_institution_abroad_is_a_namesake() -> None:
+    index = CandidateIndex([
+        ror("v1", "Institute of Virology", "facility", country="SK"),
+        ror("ul", "Ulm University", "education", country="DE"),
+        *[ror(f"m{i}", f"{c} University Medical Center", "healthcare", country="NL")
+          for i, c in enumerate(["Utrecht", "Leiden"])],
+    ])
+    hit = match_affiliation(index, "Institute of Virology, Ulm University Medical Center")
+    assert hit is not None and hit.entity.id == "ror:ul"
+    # At home, the facility stays the answer it was.
+    hit = match_affiliation(index, "Institute of Virology, Comenius University")
+    assert hit is not None and hit.entity.id == "ror:v1"
+
+
 def test_among_names_alike_the_one_spelt_as_written_wins() -> None:
     hit = match_affiliation(CandidateIndex(PLACES), "Department of Cell Biology, Institut Pasteur")
     assert hit is not None and hit.entity.id == "ror:p1"

@@ -105,6 +105,9 @@ TOWN_MIN_BODIES = 20
 #: How like the hit's town a school's stem must be to be that town ("Hannover" / "Hanover").
 TOWN_SIMILARITY = 0.85
 NEAR = 0.05
+#: How well a later part must name an institution to show that a unit before it, abroad, is a
+#: namesake (screening's default review threshold).
+ABROAD_MIN_SCORE = 0.7
 #: Registry types of an institution in its own right (ROR's vocabulary).
 STANDING = frozenset({"education", "government", "funder"})
 
@@ -348,7 +351,7 @@ def best_hits(
             hits = [_town_checked(hit, index) for hit in hits]
         # Scores only fall above (a name inside a part, a town not its own): min_score holds again.
         found[o].extend((position, hit) for hit in hits if hit.score >= min_score)
-    return [_choose(hits) for hits in found]
+    return [_choose(_namesakes_abroad_dropped(hits)) for hits in found]
 
 
 def _place_follows(pair: str, hit: Hit) -> bool:
@@ -410,6 +413,20 @@ def _school_of(stem: str, hit: Hit) -> bool:
 def _embedded(hit: Hit) -> Hit:
     score = min(hit.score, EMBEDDED_SCORE)
     return replace(hit, score=score, method="embedded_name", features={**hit.features, "embedded_name": score})
+
+
+def _namesakes_abroad_dropped(hits: list[tuple[float, Hit]]) -> list[tuple[float, Hit]]:
+    """Without the facilities, hospitals and companies (no :func:`_standing`) that a part names
+    before institutions in its own right, when every such institution is in another country:
+    "Institute of Virology, Ulm University Medical Center" is Ulm's institute, not the Slovak
+    Academy's."""
+    keep = []
+    for pos, hit in hits:
+        later = {h.entity.country for p, h in hits
+                 if p > pos and h.score >= ABROAD_MIN_SCORE and h.entity.country and _standing(h.entity)}
+        if _standing(hit.entity) or not hit.entity.country or not later or hit.entity.country in later:
+            keep.append((pos, hit))
+    return keep
 
 
 def _choose(hits: list[tuple[float, Hit]]) -> Hit | None:
