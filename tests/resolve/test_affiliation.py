@@ -287,3 +287,17 @@ def test_a_place_after_a_comma_must_follow_the_name_in_the_body_s_own_name() -> 
     assert hit is not None and hit.entity.id == "ror:c1"
     hit = match_affiliation(index, "Department of Physics, University of California, Los Angeles, CA, USA")
     assert hit is not None and hit.entity.id == "ror:c3"
+
+
+def test_a_place_modifier_only_the_registry_name_has_makes_another_body() -> None:
+    # "central" and "western" are common words of registry names, so weigh little by frequency.
+    common = ["Central European University", "Central Michigan University", "Central South University",
+              "Western University", "Western Sydney University", "Western Michigan University"]
+    index = CandidateIndex([
+        ror("nc", "North Carolina Central University", "education", "funder", country="US"),
+        ror("we", "Western New England University", "education", country="US"),
+        *[ror(f"c{i}", name, "education") for i, name in enumerate(common)],
+    ])
+    for text in ("Department of Biology, University of North Carolina", "University of New England"):
+        assert match_affiliation(index, text, min_score=0.7) is None, text
+

@@ -294,8 +294,9 @@ def align(a: Sequence[str], b: Sequence[str], weights: TokenWeights) -> Alignmen
         if (conflict or kinded_a) and tok in KINDS:
             out.missed_b += KIND_CONFLICT
         else:
-            # "North Carolina *State* University" is not the "University of North Carolina".
-            out.missed_b += max(weights.missing(tok), QUALIFIER_MISSING if tok in QUALIFIERS else 0.0)
+            # "North Carolina *State* University" is not the "University of North Carolina", nor is
+            # North Carolina *Central* University.
+            out.missed_b += max(weights.missing(tok), QUALIFIER_MISSING if tok in UNFORGIVEN else 0.0)
     out.kind_conflict = conflict
     return out
 
