@@ -55,6 +55,8 @@ UNFORGIVEN = PLACE_MODIFIERS | QUALIFIERS
 #: another body ("Boston University" is not "Boston College", "Beijing Institute of
 #: Technology" not "Beijing University of Technology").
 KINDS = words("university college institute school academy hospital")
+#: The kind word of a university, folded ("Université", "Universität" fold to it).
+UNIVERSITY = "university"
 #: What each of two different kind words weighs, missing on its side (and a kind word only one
 #: name has where the other is no bare short form, see :func:`align`).
 KIND_CONFLICT = 0.6
@@ -196,7 +198,11 @@ class Alignment:
         :data:`UNFORGIVEN`, the words inside the name (:func:`_inside`) and those that open it
         (:func:`_leading`)."""
         paired = _paired(self.a, self.only_a)
-        inside = _inside(self.a, paired) + _leading(self.a, paired) if True in paired else Counter()
+        if True in paired:
+            b_university = UNIVERSITY in self.only_b or any(p.b == UNIVERSITY for p in self.pairs)
+            inside = _inside(self.a, paired) + _leading(self.a, paired, b_university=b_university)
+        else:
+            inside = Counter()
         total = 0.0
         for tok, missed in zip(self.only_a, self.missed_each_a, strict=True):
             if inside[tok] > 0:
@@ -224,13 +230,17 @@ def _inside(a: Sequence[str], paired: list[bool]) -> Counter[str]:
     return Counter(a[i] for i in range(first + 1, last) if not paired[i] and a[i] not in TYPE_WORDS)
 
 
-def _leading(a: Sequence[str], paired: list[bool]) -> Counter[str]:
+def _leading(a: Sequence[str], paired: list[bool], *, b_university: bool = False) -> Counter[str]:
     """The tokens of ``a`` before its first paired one (``paired`` as for :func:`_inside`), when no
     organisation word is among them: the words of a name come before its kind word, so such words
     are the name's own ("*Imperial* College London" is not "The London College", "*Medical*
     University Vienna" not the University of Vienna); "Department of Physics, University of X"
-    begins with a unit of X instead."""
+    begins with a unit of X instead. A university named first, when the other name (``b``) is no
+    university's, is where the rest is ("University of Glasgow Centre for Virus Research" is not
+    a Virus Research Center elsewhere): its own words are unforgiven."""
     run = a[:paired.index(True)]
+    if UNIVERSITY in run and not b_university:
+        return Counter(tok for tok in run if tok not in TYPE_WORDS)
     if any(tok in TYPE_WORDS or tok in KINDS for tok in run):
         return Counter()
     return Counter(run)
