@@ -48,6 +48,9 @@ def test_a_kind_word_only_the_candidate_has_makes_another_body(weights: TokenWei
     assert score("Tsinghua University", "Tsinghua") >= 0.7
     assert score("Virginia Commonwealth University", "Commonwealth of Virginia") < 0.8
     assert score("University of Oxford", "Oxford Foundation") < 0.6
+    # A foundation is a kind of body of its own: the Robert Koch Foundation is not the institute.
+    assert score("Robert Koch Institute", "Robert Koch Foundation") < 0.7
+    assert score("Weizmann Institute of Science", "Weizmann Institute Foundation", slack=0.3) < 0.7
 
 
 def test_a_qualifier_only_the_candidate_has_makes_another_body(weights: TokenWeights) -> None:

@@ -53,8 +53,9 @@ PLACE_MODIFIERS = words("north south east west northern southern eastern western
 UNFORGIVEN = PLACE_MODIFIERS | QUALIFIERS
 #: Kinds of body: one name that says "University" where the other says "College" names
 #: another body ("Boston University" is not "Boston College", "Beijing Institute of
-#: Technology" not "Beijing University of Technology").
-KINDS = words("university college institute school academy hospital")
+#: Technology" not "Beijing University of Technology", the Rockefeller University not the
+#: Rockefeller Foundation).
+KINDS = words("university college institute school academy hospital foundation")
 #: The kind word of a university, folded ("Université", "Universität" fold to it).
 UNIVERSITY = "university"
 #: What each of two different kind words weighs, missing on its side (and a kind word only one
