@@ -157,8 +157,12 @@ def test_a_different_kind_of_body_is_another_organisation(weights: TokenWeights)
     assert score("Harbin University of Technology", "Harbin Institute of Technology", weights) < REVIEW
     best = score_names(name_forms("Imperial University London"), name_forms("Imperial College London"), weights)
     assert best is not None and best.features.get("kind_conflict") and best.score < REVIEW
-    # A kind word only one side has is still weak evidence.
+    # A kind word only one side has is still weak evidence …
     assert score("Tsinghua", "Tsinghua University", weights) >= REVIEW
+    assert score("Tsinghua University", "Tsinghua", weights) >= REVIEW
+    # … unless the other is a company's name: a legal form says it is no university's short form.
+    assert score("Keio University", "Keio Corp.", weights) < REVIEW
+    assert score("Keio Corp.", "Keio University", weights) < REVIEW
 
 
 def test_the_same_two_words_reversed_around_the_kind_word_are_for_review(weights: TokenWeights) -> None:

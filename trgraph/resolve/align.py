@@ -259,8 +259,12 @@ def _paired(a: Sequence[str], only: Sequence[str]) -> list[bool]:
     return paired
 
 
-def align(a: Sequence[str], b: Sequence[str], weights: TokenWeights) -> Alignment:
-    """Pair tokens of ``a`` and ``b``: exact, then merged spellings, then fuzzy; weigh the rest as missed."""
+def align(
+    a: Sequence[str], b: Sequence[str], weights: TokenWeights, *, a_company: bool = False, b_company: bool = False
+) -> Alignment:
+    """Pair tokens of ``a`` and ``b``: exact, then merged spellings, then fuzzy; weigh the rest as
+    missed. ``a_company``/``b_company``: the name had a legal form, so is a company's, never the
+    bare short form of a university's or an institute's ("Keio Corp." is not Keio University)."""
     out = Alignment()
     left = list(a)
     right = list(b)
@@ -291,9 +295,10 @@ def align(a: Sequence[str], b: Sequence[str], weights: TokenWeights) -> Alignmen
     # unit's ("Binjiang Institute of Zhejiang University") and weigh as any type word, unless the
     # candidate is a name of two words or more with no kind at all: a body of another sort ("The
     # Geneva Foundation" is not the "University of Geneva", nor the "Commonwealth of Virginia"
-    # "Virginia Commonwealth University"); a one-word name may be the query's short form ("Tsinghua").
-    kinded_a = bool(KINDS.intersection(a))
-    plain_b = len(b) >= 2 and not KINDS.intersection(b)
+    # "Virginia Commonwealth University"); a one-word name may be the query's short form
+    # ("Tsinghua"), unless it is a company's.
+    kinded_a = bool(KINDS.intersection(a)) or a_company
+    plain_b = (len(b) >= 2 or b_company) and not KINDS.intersection(b)
     out.a = a
     for tok in rest_a:
         out.only_a.append(tok)

@@ -113,7 +113,7 @@ def score_forms(a: NameForm, b: NameForm, weights: TokenWeights, slack: float = 
     features: dict[str, float] = {}
     if (a.acronym and b.acronym) or ((a.acronym or b.acronym) and a.tokens != b.tokens):
         return _acronym(a, b, features)
-    al = align(a.tokens, b.tokens, weights)
+    al = align(a.tokens, b.tokens, weights, a_company=bool(a.legal), b_company=bool(b.legal))
     if slack < 1.0 and (len(b.tokens) < 2 or not any(weights(p.b) >= ANCHOR_WEIGHT for p in al.pairs)):
         # Words besides the name are forgiven only once a word of weight says which name it is,
         # and a name of one word never says enough: "Faculty of Life Sciences, University of
