@@ -62,6 +62,19 @@ def test_a_qualifier_only_the_candidate_has_makes_another_body(weights: TokenWei
     assert score("University of North Carolina Physics", "University of North Carolina") >= 0.7
 
 
+def test_a_place_modifier_on_another_word_pairs_with_nothing(weights: TokenWeights) -> None:
+    def score(query: str, name: str) -> float:
+        return align(name_forms(query)[0].tokens, name_forms(name)[0].tokens, weights).score(slack=0.3)
+
+    # "Southern California" is a place; "California Southern" University is named otherwise.
+    assert score("University of Southern California", "California Southern University") < 0.7
+    al = align(name_forms("University of Southern California")[0].tokens,
+               name_forms("California Southern University")[0].tokens, weights)
+    assert al.only_a == ["southern"] and al.only_b == ["southern"]
+    # On the same word it pairs as any word does.
+    assert score("Southern California University", "University of Southern California") >= 0.7
+
+
 def test_slack_forgives_what_an_affiliation_adds_but_not_a_qualifier_or_a_place_modifier(
     weights: TokenWeights,
 ) -> None:

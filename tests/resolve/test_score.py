@@ -139,6 +139,7 @@ def test_a_name_that_is_a_code_and_its_number_has_no_series() -> None:
         ("Bowne Business Solutions, Inc.", "Bowne Business Enterprises, L.P."),  # other descriptors
         ("Crystalord Systems Limited", "Crystalord Ltd"),  # a descriptor only one has
         ("Bowne Global Solutions, Inc.", "Bowne Global Solutions II, Inc."),  # a series number is no typo
+        ("University of Southern California", "California Southern University"),  # a modifier misplaced
     ],
 )
 def test_near_names_that_are_other_organisations(a: str, b: str, weights: TokenWeights) -> None:

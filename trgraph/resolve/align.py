@@ -269,9 +269,10 @@ def align(
     left = list(a)
     right = list(b)
     counts = Counter(right)
+    misplaced = _misplaced_modifiers(a, b)
     rest_a: list[str] = []
     for tok in left:
-        if counts.get(tok, 0) > 0:
+        if counts.get(tok, 0) > 0 and tok not in misplaced:
             counts[tok] -= 1
             w = weights(tok)
             out.pairs.append(Pair(tok, tok, w, 1.0, "exact"))
@@ -280,14 +281,17 @@ def align(
             rest_a.append(tok)
     rest_b: list[str] = []
     for tok in right:
-        if counts.get(tok, 0) > 0:
+        if counts.get(tok, 0) > 0 and tok not in misplaced:
             counts[tok] -= 1
             rest_b.append(tok)
+    rest_a = [tok for tok in rest_a if tok not in misplaced]
     if rest_a and rest_b:
         rest_a, rest_b = _merged(rest_a, rest_b, weights, out)
         rest_b, rest_a = _merged(rest_b, rest_a, weights, out, swap=True)
     if rest_a and rest_b:
         rest_a, rest_b = _fuzzy(rest_a, rest_b, weights, out)
+    rest_a += [tok for tok in a if tok in misplaced]
+    rest_b += [tok for tok in b if tok in misplaced]
     conflict = bool(KINDS.intersection(rest_a)) and bool(KINDS.intersection(rest_b))
     # A kind word only the candidate's name has, where the query names a kind too, makes another
     # body ("University *College* Birmingham" is not the "University of Birmingham", "University
@@ -315,6 +319,23 @@ def align(
             out.missed_b += max(weights.missing(tok), QUALIFIER_MISSING if tok in UNFORGIVEN else 0.0)
     out.kind_conflict = conflict
     return out
+
+
+def _misplaced_modifiers(a: Sequence[str], b: Sequence[str]) -> frozenset[str]:
+    """Place modifiers both names have but on different words ("University of *Southern*
+    California" is not California *Southern* University): they pair with nothing."""
+    out = set()
+    for tok in PLACE_MODIFIERS.intersection(a).intersection(b):
+        after_a, after_b = _next(a, tok), _next(b, tok)
+        if after_a != after_b and (after_a in b or after_b in a):
+            out.add(tok)
+    return frozenset(out)
+
+
+def _next(tokens: Sequence[str], tok: str) -> str | None:
+    """The word after the first ``tok`` of ``tokens``, if any."""
+    i = tokens.index(tok)
+    return tokens[i + 1] if i + 1 < len(tokens) else None
 
 
 def _merged(

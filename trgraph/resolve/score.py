@@ -189,6 +189,8 @@ def _variant(al: Alignment, a: Sequence[str], b: Sequence[str], weights: TokenWe
     if sum(p.weight for p in al.pairs) < VARIANT_MIN_SHARED:
         return None
     x, y = al.only_a[0], al.only_b[0]
+    if x == y:
+        return None  # the same word, left unpaired where it stands: a place modifier misplaced
     if x.isdigit() and y.isdigit():
         # The series of a name ("Blackstone Partners"), not a name that is a code and its number
         # ("UMR_S 284" / "UMR_S 1260": two unrelated laboratories).
