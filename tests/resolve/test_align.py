@@ -75,6 +75,17 @@ def test_a_place_modifier_on_another_word_pairs_with_nothing(weights: TokenWeigh
     assert score("Southern California University", "University of Southern California") >= 0.7
 
 
+def test_part_of_a_place_name_is_another_place(weights: TokenWeights) -> None:
+    def score(query: str, name: str, slack: float = 1.0) -> float:
+        return align(name_forms(query)[0].tokens, name_forms(name)[0].tokens, weights).score(slack)
+
+    # "British Columbia" and "New South Wales" are places of their own (pycountry subdivisions).
+    assert score("University of British Columbia", "British University", slack=0.3) < 0.7
+    assert score("University of South Wales", "University of New South Wales") < 0.7
+    # The whole place paired, the rest of an affiliation is forgiven as before.
+    assert score("University of British Columbia Zoology", "University of British Columbia", slack=0.3) >= 0.7
+
+
 def test_slack_forgives_what_an_affiliation_adds_but_not_a_qualifier_or_a_place_modifier(
     weights: TokenWeights,
 ) -> None:

@@ -94,6 +94,39 @@ def country_words() -> frozenset[str]:
     return frozenset(words)
 
 
+@lru_cache(maxsize=1)
+def multiword_places() -> dict[str, tuple[tuple[str, ...], ...]]:
+    """Names of countries and their subdivisions (pycountry) of two words or more, as name
+    tokens, by their first word: "British Columbia", "New South Wales", "Hong Kong"."""
+    import pycountry
+
+    from trgraph.resolve.normalise import name_forms
+
+    names = [str(getattr(c, attr, "") or "") for c in pycountry.countries for attr in ("name", "common_name")]
+    names += [s.name for s in pycountry.subdivisions]
+    found: dict[str, set[tuple[str, ...]]] = {}
+    for name in names:
+        forms = name_forms(name.split("[")[0])
+        if forms and len(forms[0].tokens) >= 2:
+            found.setdefault(forms[0].tokens[0], set()).add(forms[0].tokens)
+    return {first: tuple(spans) for first, spans in found.items()}
+
+
+def _split_places(tokens: Sequence[str], rest: Sequence[str]) -> set[str]:
+    """The words of ``rest`` (``tokens`` left unpaired) in a place name of several words that is
+    paired only in part ("University of *British* Columbia" against "British University")."""
+    places = multiword_places()
+    out: set[str] = set()
+    unpaired = set(rest)
+    for i, tok in enumerate(tokens):
+        for span in places.get(tok, ()):
+            if tuple(tokens[i:i + len(span)]) == span:
+                loose = unpaired.intersection(span)
+                if loose and len(loose) < len(set(span)):
+                    out |= loose
+    return out
+
+
 class TokenWeights:
     """How distinctive each token is: inverse document frequency over a corpus of names,
     scaled to 0..1, with organisation-type words capped at :data:`WEAK_CAP`."""
@@ -183,6 +216,8 @@ class Alignment:
     #: ``a`` as aligned, and what each word of ``only_a`` weighs missing (for :meth:`unforgiven`).
     a: Sequence[str] = ()
     missed_each_a: list[float] = field(default_factory=list)
+    #: Words of ``only_a`` in a place name paired only in part: never forgiven.
+    split_a: frozenset[str] = frozenset()
 
     def score(self, slack: float = 1.0) -> float:
         """Matched weight over all weight; ``slack`` scales what only ``a`` has before or after the
@@ -209,7 +244,7 @@ class Alignment:
             if inside[tok] > 0:
                 inside[tok] -= 1
                 total += missed
-            elif tok in UNFORGIVEN:
+            elif tok in UNFORGIVEN or tok in self.split_a:
                 total += missed
         return total
 
@@ -304,9 +339,14 @@ def align(
     kinded_a = bool(KINDS.intersection(a)) or a_company
     plain_b = (len(b) >= 2 or b_company) and not KINDS.intersection(b)
     out.a = a
+    # Part of a place name is another place: "University of British Columbia" is no British University.
+    out.split_a = frozenset(_split_places(a, rest_a)) if rest_a else frozenset()
+    split_b = _split_places(b, rest_b) if rest_b else set()
     for tok in rest_a:
         out.only_a.append(tok)
         missed = KIND_CONFLICT if (conflict or plain_b) and tok in KINDS else weights.missing(tok)
+        if tok in out.split_a:
+            missed = max(missed, QUALIFIER_MISSING)
         out.missed_a += missed
         out.missed_each_a.append(missed)
     for tok in rest_b:
@@ -316,7 +356,8 @@ def align(
         else:
             # "North Carolina *State* University" is not the "University of North Carolina", nor is
             # North Carolina *Central* University.
-            out.missed_b += max(weights.missing(tok), QUALIFIER_MISSING if tok in UNFORGIVEN else 0.0)
+            weighty = tok in UNFORGIVEN or tok in split_b
+            out.missed_b += max(weights.missing(tok), QUALIFIER_MISSING if weighty else 0.0)
     out.kind_conflict = conflict
     return out
 
