@@ -53,12 +53,15 @@ def test_a_kind_word_only_the_candidate_has_makes_another_body(weights: TokenWei
     assert score("Weizmann Institute of Science", "Weizmann Institute Foundation", slack=0.3) < 0.7
 
 
-def test_a_qualifier_only_the_candidate_has_makes_another_body(weights: TokenWeights) -> None:
+def test_a_qualifier_or_discipline_only_the_candidate_has_makes_another_body(weights: TokenWeights) -> None:
     def score(query: str, name: str) -> float:
         return align(name_forms(query)[0].tokens, name_forms(name)[0].tokens, weights).score(slack=0.3)
 
     assert score("University of North Carolina", "North Carolina State University") < 0.7
     assert score("University of Washington", "Washington State University") < 0.7
+    # So does a discipline: Tokyo University of Science is not the University of Tokyo.
+    assert score("University of Tokyo", "Tokyo University of Science") < 0.7
+    assert score("Wuhan University", "Wuhan Business University") < 0.7
     assert score("University of North Carolina Physics", "University of North Carolina") >= 0.7
 
 

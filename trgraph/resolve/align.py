@@ -43,6 +43,13 @@ QUALIFIERS = words(
     """state technology technical polytechnic national international federal general public industrial global
     commercial european asian african american pacific"""
 )
+#: Disciplines a body is named for: common, but decisive when only the candidate's name has one
+#: ("Tokyo University of *Science*" is not the University of Tokyo, "Wuhan *Business* University"
+#: not Wuhan University). Not "medicine" or "health", which name a university's health system
+#: ("Stanford Medicine", "UConn Health").
+DISCIPLINES = words("""science medical engineering business economics agriculture law art education pharmacy
+    management finance commerce aeronautics astronautics electronic telecommunication energy petroleum mining forestry
+    sport music nursing""")
 WEAK_WORDS = TYPE_WORDS | QUALIFIERS | DESCRIPTORS
 #: Words that make another place of a place name ("*West* Virginia", "*New* York", "*North*
 #: Carolina").
@@ -355,8 +362,8 @@ def align(
             out.missed_b += KIND_CONFLICT
         else:
             # "North Carolina *State* University" is not the "University of North Carolina", nor is
-            # North Carolina *Central* University.
-            weighty = tok in UNFORGIVEN or tok in split_b
+            # North Carolina *Central* University or a university *of Science*.
+            weighty = tok in UNFORGIVEN or tok in split_b or tok in DISCIPLINES
             out.missed_b += max(weights.missing(tok), QUALIFIER_MISSING if weighty else 0.0)
     out.kind_conflict = conflict
     return out
