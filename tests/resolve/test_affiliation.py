@@ -139,6 +139,16 @@ def test_a_name_inside_a_part_without_a_separator_is_found_at_its_head_or_tail()
     assert embedded_names("Harbin Institute of Technology") == (None, None)
 
 
+def test_a_head_followed_by_its_town_alone_is_not_searched() -> None:
+    def names(text: str, cities: frozenset[tuple[str, ...]]) -> list[str]:
+        return [n for q in affiliation_queries(text, cities=cities) for n in q.names]
+
+    assert "Trinity College" in names("School of Genetics, Trinity College Dublin", frozenset())
+    # "Trinity College Dublin" is not any Trinity College, the one in Hartford say.
+    assert "Trinity College" not in names("School of Genetics, Trinity College Dublin", frozenset({("dublin",)}))
+    assert "Columbia University" in names("Columbia University Irving Medical Center", frozenset({("irving",)}))
+
+
 EMBEDDED = [
     ror("c1", "Columbia University", "education", country="US"),
     ror("l1", "Université de Limoges", "education"),

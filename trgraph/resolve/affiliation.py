@@ -168,7 +168,9 @@ def affiliation_queries(
     # A head ends where the name ends, so it forgives nothing; a tail runs to the end of its part,
     # and on into the next ("… Psychiatry University of California, San Francisco").
     for i, (head, tail) in enumerate(embedded):
-        if head is not None:
+        # A head followed by its town alone is no name of its own: "Trinity College Dublin" is not
+        # any Trinity College.
+        if head is not None and not _place(" ".join(parts[i].split()[len(head.split()):]), cities):
             queries.append(Query(f"{key}#{i}{HEAD}", [head], country=country))
         if tail is not None:
             queries.append(Query(f"{key}#{i}{TAIL}", [tail], country=country, slack=SLACK))
