@@ -59,6 +59,8 @@ def test_a_qualifier_or_discipline_only_the_candidate_has_makes_another_body(wei
 
     assert score("University of North Carolina", "North Carolina State University") < 0.7
     assert score("University of Washington", "Washington State University") < 0.7
+    # A qualifier only the query has weighs as much.
+    assert score("National Standards and Calibration Laboratory", "Standards and Calibration Laboratory") < 0.7
     # So does a discipline: Tokyo University of Science is not the University of Tokyo.
     assert score("University of Tokyo", "Tokyo University of Science") < 0.7
     assert score("Wuhan University", "Wuhan Business University") < 0.7

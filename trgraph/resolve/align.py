@@ -80,8 +80,8 @@ MISSING_FLOOR = 0.6
 MIN_WEIGHT = 0.1
 FUZZY_MIN_LEN = 4
 DESCRIPTOR_MISSING = 0.5
-#: What a qualifier only the candidate's name has weighs (one only the query has is never
-#: forgiven by slack, :data:`UNFORGIVEN`).
+#: What a qualifier or place modifier only one name has weighs (only the query's, it is never
+#: forgiven by slack either, :data:`UNFORGIVEN`).
 QUALIFIER_MISSING = 1.0
 
 
@@ -352,7 +352,7 @@ def align(
     for tok in rest_a:
         out.only_a.append(tok)
         missed = KIND_CONFLICT if (conflict or plain_b) and tok in KINDS else weights.missing(tok)
-        if tok in out.split_a:
+        if tok in out.split_a or tok in UNFORGIVEN:
             missed = max(missed, QUALIFIER_MISSING)
         out.missed_a += missed
         out.missed_each_a.append(missed)
