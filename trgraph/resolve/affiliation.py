@@ -12,21 +12,23 @@ School of Medicine at the University of Pennsylvania", "… at UCLA") or the hos
 institute or centre ("Geisel School of Medicine at Dartmouth"), and
 where a school follows its university ("Johns Hopkins University School of Medicine", "NYU School
 of Medicine"); a school named after its university without the word ("Harvard Medical School")
-has that name searched too, as a name inside a part, and so has the acronym a part begins with
-("UCLA Cardiac Arrhythmia Center"). A
-part that is a country becomes the country hint; bare numbers (postcodes, footnote
-marks) are dropped. A name inside a part written without a separator ("Columbia
-University Irving Medical Center", "Laboratoire HAVAE Université de Limoges") is searched
-too (:func:`embedded_names`); it scores at most ``EMBEDDED_SCORE`` and counts only when no
-part names anything as well.
+has that name searched too, as a name inside a part (without a donor's name that initials mark:
+"Harvard T.H. Chan School of Public Health"), and so has the acronym a part begins with
+("UCLA Cardiac Arrhythmia Center"). A part that is a country becomes the country hint; bare
+numbers (postcodes, footnote marks) are dropped. A name inside a part written without a
+separator ("Columbia University Irving Medical Center", "Laboratoire HAVAE Université de
+Limoges") is searched too (:func:`embedded_names`), unless only its town follows it ("Trinity
+College Dublin"); it scores at most ``EMBEDDED_SCORE`` and counts only when no part names
+anything as well.
 
 Affiliations run from the smallest unit to the institution ("Roslin Institute, University
 of Edinburgh"), so among the hits that score within ``NEAR`` of the best, an institution in
 its own right (:data:`STANDING`) wins over a facility, hospital or company, and then the one
 named furthest right (a name two parts make ranks just after the second). Namesakes that
 one part names equally well are settled first, by the registry's hierarchy
-(:attr:`~trgraph.resolve.index.Hit.parts`). A pair whose second part is a place must name it
-in the same order as the body's own name.
+(:attr:`~trgraph.resolve.index.Hit.parts`), and a facility, hospital or company named before
+institutions that are all in another country is a namesake abroad and dropped. A pair whose
+second part is a place must name it in the same order as the body's own name.
 """
 
 from __future__ import annotations
