@@ -43,9 +43,9 @@ QUALIFIERS = words(
     """state technology technical polytechnic national international federal general public industrial global
     commercial european asian african american pacific"""
 )
-#: Disciplines a body is named for: common, but decisive when only the candidate's name has one
-#: ("Tokyo University of *Science*" is not the University of Tokyo, "Wuhan *Business* University"
-#: not Wuhan University). Not "medicine" or "health", which name a university's health system
+#: Disciplines a body is named for: common, but decisive when only one name has one ("Tokyo
+#: University of *Science*" is not the University of Tokyo, "Wuhan *Business* University" not
+#: Wuhan University). Not "medicine" or "health", which name a university's health system
 #: ("Stanford Medicine", "UConn Health").
 DISCIPLINES = words("""science medical engineering business economics agriculture law art education pharmacy
     management finance commerce aeronautics astronautics electronic telecommunication energy petroleum mining forestry
@@ -352,7 +352,7 @@ def align(
     for tok in rest_a:
         out.only_a.append(tok)
         missed = KIND_CONFLICT if (conflict or plain_b) and tok in KINDS else weights.missing(tok)
-        if tok in out.split_a or tok in UNFORGIVEN:
+        if tok in out.split_a or tok in UNFORGIVEN or tok in DISCIPLINES:
             missed = max(missed, QUALIFIER_MISSING)
         out.missed_a += missed
         out.missed_each_a.append(missed)
