@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from trgraph.resolve.align import REVIEW_CAP, TokenWeights
+from trgraph.resolve.align import KIND_CONFLICT, REVIEW_CAP, TokenWeights
 from trgraph.resolve.normalise import name_form, name_forms
 from trgraph.resolve.score import score_forms, score_names
 
@@ -101,6 +101,12 @@ def test_explanation_names_tokens_and_weights(weights: TokenWeights) -> None:
     assert {t["subject"] for t in ex["tokens"]} == {"nanjing", "university"}
     assert set(ex["unmatched"]["candidate"]) == {"aeronautic", "astronautic"}
     assert all(isinstance(w, float) for w in ex["unmatched"]["candidate"].values())
+    # An unmatched word shows what it weighed against the match, not only how common it is: a kind
+    # word the other name lacks weighs KIND_CONFLICT.
+    oxford, college = name_form("University of Oxford"), name_form("University College Oxford")
+    assert oxford is not None and college is not None
+    ex = score_forms(oxford, college, weights).explain(weights)
+    assert ex["unmatched"]["candidate"] == {"college": KIND_CONFLICT}
 
 
 @pytest.mark.parametrize(

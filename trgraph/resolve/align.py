@@ -191,10 +191,6 @@ class TokenWeights:
             self._missing[token] = found
         return found
 
-    def describe(self, tokens: Iterable[str]) -> dict[str, float]:
-        """Rounded weights of some tokens, for explanations."""
-        return {t: round(self(t), 3) for t in tokens}
-
 
 @dataclass(frozen=True, slots=True)
 class Pair:
@@ -223,6 +219,8 @@ class Alignment:
     #: ``a`` as aligned, and what each word of ``only_a`` weighs missing (for :meth:`unforgiven`).
     a: Sequence[str] = ()
     missed_each_a: list[float] = field(default_factory=list)
+    #: What each word of ``only_b`` weighs missing (for explanations).
+    missed_each_b: list[float] = field(default_factory=list)
     #: Words of ``only_a`` in a place name paired only in part: never forgiven.
     split_a: frozenset[str] = frozenset()
 
@@ -359,12 +357,14 @@ def align(
     for tok in rest_b:
         out.only_b.append(tok)
         if (conflict or kinded_a) and tok in KINDS:
-            out.missed_b += KIND_CONFLICT
+            missed = KIND_CONFLICT
         else:
             # "North Carolina *State* University" is not the "University of North Carolina", nor is
             # North Carolina *Central* University or a university *of Science*.
             weighty = tok in UNFORGIVEN or tok in split_b or tok in DISCIPLINES
-            out.missed_b += max(weights.missing(tok), QUALIFIER_MISSING if weighty else 0.0)
+            missed = max(weights.missing(tok), QUALIFIER_MISSING if weighty else 0.0)
+        out.missed_b += missed
+        out.missed_each_b.append(missed)
     out.kind_conflict = conflict
     return out
 

@@ -77,7 +77,12 @@ class NameScore:
                  "how": p.how}
                 for p in al.pairs
             ]
-            out["unmatched"] = {"subject": weights.describe(al.only_a), "candidate": weights.describe(al.only_b)}
+            # What each unmatched word weighed against the match (a kind, qualifier or discipline
+            # weighs more than its frequency says).
+            out["unmatched"] = {
+                "subject": {t: round(w, 3) for t, w in zip(al.only_a, al.missed_each_a, strict=True)},
+                "candidate": {t: round(w, 3) for t, w in zip(al.only_b, al.missed_each_b, strict=True)},
+            }
         if self.a.legal or self.b.legal:
             out["legal_forms"] = [" ".join(self.a.legal), " ".join(self.b.legal)]
         return out
