@@ -311,3 +311,19 @@ def test_a_place_modifier_only_the_registry_name_has_makes_another_body() -> Non
     for text in ("Department of Biology, University of North Carolina", "University of New England"):
         assert match_affiliation(index, text, min_score=0.7) is None, text
 
+
+def test_a_nationality_only_one_name_has_makes_another_body() -> None:
+    # "Chinese" is a common word of registry names, so weighs little by frequency.
+    common = ["Chinese Academy of Sciences", "Chinese Academy of Medical Sciences", "Chinese Academy of Forestry",
+              "Chinese Center for Disease Control and Prevention", "Chinese Academy of Agricultural Sciences",
+              "Chinese PLA General Hospital"]
+    index = CandidateIndex([
+        ror("hk", "University of Hong Kong", "education", country="HK"),
+        *[ror(f"c{i}", name, "facility", country="CN") for i, name in enumerate(common)],
+    ])
+    text = "School of Life Sciences, The Chinese University of Hong Kong"
+    assert match_affiliation(index, text, min_score=0.7) is None
+    # Shared, it is a word of weight like any other.
+    hit = match_affiliation(index, "Institute of Physics, Chinese Academy of Sciences")
+    assert hit is not None and hit.entity.id == "ror:c0" and hit.score >= 0.9
+

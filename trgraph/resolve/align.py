@@ -51,13 +51,20 @@ DISCIPLINES = words("""science medical engineering business economics agricultur
     management finance commerce aeronautics astronautics electronic telecommunication energy petroleum mining forestry
     sport music nursing""")
 WEAK_WORDS = TYPE_WORDS | QUALIFIERS | DESCRIPTORS
+#: Nationalities a body is named for: distinctive when both names have one ("*Czech* Academy of
+#: Sciences"), and decisive when only one has ("The *Chinese* University of Hong Kong" is not the
+#: University of Hong Kong).
+NATIONALITIES = words(
+    """chinese japanese korean indian russian german french british canadian australian italian spanish swiss
+    dutch polish czech turkish iranian israeli egyptian brazilian mexican"""
+)
 #: Words that make another place of a place name ("*West* Virginia", "*New* York", "*North*
 #: Carolina").
 PLACE_MODIFIERS = words("north south east west northern southern eastern western central new upper lower")
 #: Words that ``slack`` never forgives: an affiliation string may carry a department or a
 #: city besides the name, but "Pennsylvania *State* University" or "*West* Virginia
 #: University" is another university, not the one named without the word.
-UNFORGIVEN = PLACE_MODIFIERS | QUALIFIERS
+UNFORGIVEN = PLACE_MODIFIERS | QUALIFIERS | NATIONALITIES
 #: Kinds of body: one name that says "University" where the other says "College" names
 #: another body ("Boston University" is not "Boston College", "Beijing Institute of
 #: Technology" not "Beijing University of Technology", the Rockefeller University not the
