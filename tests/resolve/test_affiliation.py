@@ -114,9 +114,21 @@ def test_a_facility_named_before_an_institution_abroad_is_a_namesake() -> None:
     ])
     hit = match_affiliation(index, "Institute of Virology, Ulm University Medical Center")
     assert hit is not None and hit.entity.id == "ror:ul"
-    # At home, the facility stays the answer it was.
-    hit = match_affiliation(index, "Institute of Virology, Comenius University")
+    # Before no institution abroad, the facility stays the answer it was.
+    hit = match_affiliation(index, "Institute of Virology, Slovak Academy of Sciences")
     assert hit is not None and hit.entity.id == "ror:v1"
+
+
+def test_a_facility_named_before_a_university_the_registry_does_not_know_is_that_university_s() -> None:
+    index = CandidateIndex([
+        ror("b1", "Institute of Biochemistry", "facility", country="DE"),
+        ror("o1", "University of Oxford", "education", "funder", country="GB"),
+    ])
+    assert match_affiliation(index, "Institute of Biochemistry, Universidad de Nowhere", min_score=0.7) is None
+    # Before no university, or before a university's hospital, it is still what the string names.
+    for text in ("Institute of Biochemistry, Berlin", "Institute of Biochemistry, University Hospital Nowhere"):
+        hit = match_affiliation(index, text)
+        assert hit is not None and hit.entity.id == "ror:b1", text
 
 
 def test_among_names_alike_the_one_spelt_as_written_wins() -> None:

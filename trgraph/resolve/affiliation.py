@@ -26,8 +26,9 @@ of Edinburgh"), so among the hits that score within ``NEAR`` of the best, an ins
 its own right (:data:`STANDING`) wins over a facility, hospital or company, and then the one
 named furthest right (a name two parts make ranks just after the second). Namesakes that
 one part names equally well are settled first, by the registry's hierarchy
-(:attr:`~trgraph.resolve.index.Hit.parts`), and a facility, hospital or company named before
-institutions that are all in another country is a namesake abroad and dropped. A pair whose
+(:attr:`~trgraph.resolve.index.Hit.parts`). A facility, hospital or company named before
+institutions that are all in another country is a namesake abroad, and one named before a
+university the registry does not know is that university's unit: both are dropped. A pair whose
 second part is a place must name it in the same order as the body's own name.
 """
 
@@ -74,6 +75,9 @@ _AT_RE = re.compile(r"\s+at\s+", re.I)
 #: a university would be a campus at a place.
 _UNIT_BODY_RE = re.compile(r"\b(?:school|institute|institut|centre|center|college)\b(?!.*\buniversit)", re.I)
 _TYPED_RE = re.compile(r"\b(?:universit|institut|college)", re.I)
+#: A part that names a university, not a university's hospital ("University College London
+#: Hospitals", "Universitätsklinikum Erlangen", "Hospital Clínico Universitario").
+_UNIVERSITY_RE = re.compile(r"^(?!.*(?:hospital|h[oô]pital|klinik|clinic|ospedale)).*\buniversi(?!tari)", re.I)
 #: Parts that name a unit inside an organisation, never the organisation itself.
 _SUBUNIT_RE = re.compile(
     r"^(?:the\s+)?(?:departments?|dept\.?|division|section|unit|program(?:me)?|graduate program(?:me)?|chair|team|"
@@ -335,9 +339,13 @@ def best_hits(
     per_query = [excludes[o] for o in owner] if excludes is not None else None
     results = index.search_many(queries, limit=2, min_score=min_score, exclude=exclude, excludes=per_query)
     found: list[list[tuple[float, Hit]]] = [[] for _ in texts]
+    # Where each string's parts name a university (by the word), whether or not the registry knows it.
+    named_universities: list[list[float]] = [[] for _ in texts]
     for query, o, hits in zip(queries, owner, results, strict=True):
         mark = query.key.rsplit("#", 1)[1]
         position: float = int(mark.rstrip(HEAD + TAIL + STEM + LEAD + PAIR))
+        if mark.isdigit() and _UNIVERSITY_RE.search(query.names[0]):
+            named_universities[o].append(position)
         if mark.endswith(PAIR):
             # A name that two parts make names more than the second part alone ("University at
             # Albany, State University of New York" is the campus, not SUNY); it ranks just after it.
@@ -355,7 +363,27 @@ def best_hits(
             hits = [_town_checked(hit, index) for hit in hits]
         # Scores only fall above (a name inside a part, a town not its own): min_score holds again.
         found[o].extend((position, hit) for hit in hits if hit.score >= min_score)
-    return [_choose(_namesakes_abroad_dropped(hits)) for hits in found]
+    return [_choose(_units_of_unknown_universities_dropped(_namesakes_abroad_dropped(hits), named))
+            for hits, named in zip(found, named_universities, strict=True)]
+
+
+def _units_of_unknown_universities_dropped(
+    hits: list[tuple[float, Hit]], universities: list[float]
+) -> list[tuple[float, Hit]]:
+    """Without the facilities, hospitals and companies (no :func:`_standing`) that a part names
+    before a part naming a university (at ``universities``), or a pair with it, when no
+    institution in its own right matches from there on: "Institute of Biochemistry, University
+    of X" is X's institute, not a registry namesake, when the registry does not know X."""
+    keep = []
+    for pos, hit in hits:
+        # A pair ranks half a place after its second part, which it names too.
+        hosts = [u for u in universities if u > pos or u == pos - 0.5]
+        unknown = bool(hosts) and not any(
+            p >= min(hosts) and h.score >= ABROAD_MIN_SCORE and _standing(h.entity) for p, h in hits
+        )
+        if _standing(hit.entity) or not unknown:
+            keep.append((pos, hit))
+    return keep
 
 
 def _place_follows(pair: str, hit: Hit) -> bool:
