@@ -62,8 +62,9 @@ NATIONALITIES = words(
 #: Carolina").
 PLACE_MODIFIERS = words("north south east west northern southern eastern western central new upper lower")
 #: Words that ``slack`` never forgives: an affiliation string may carry a department or a
-#: city besides the name, but "Pennsylvania *State* University" or "*West* Virginia
-#: University" is another university, not the one named without the word.
+#: city besides the name, but "Pennsylvania *State* University", "*West* Virginia
+#: University" or "The *Chinese* University of Hong Kong" is another university, not the one
+#: named without the word.
 UNFORGIVEN = PLACE_MODIFIERS | QUALIFIERS | NATIONALITIES
 #: Kinds of body: one name that says "University" where the other says "College" names
 #: another body ("Boston University" is not "Boston College", "Beijing Institute of
@@ -87,8 +88,9 @@ MISSING_FLOOR = 0.6
 MIN_WEIGHT = 0.1
 FUZZY_MIN_LEN = 4
 DESCRIPTOR_MISSING = 0.5
-#: What a qualifier or place modifier only one name has weighs (only the query's, it is never
-#: forgiven by slack either, :data:`UNFORGIVEN`).
+#: What a word only one name has weighs when it makes another body: a qualifier, place modifier,
+#: nationality or discipline, or part of a place name (only the query's, slack never forgives it
+#: either, but for a discipline: :data:`UNFORGIVEN`).
 QUALIFIER_MISSING = 1.0
 
 
