@@ -21,15 +21,7 @@ Limoges") is searched too (:func:`embedded_names`), unless only its town follows
 College Dublin"); it scores at most ``EMBEDDED_SCORE`` and counts only when no part names
 anything as well.
 
-Affiliations run from the smallest unit to the institution ("Roslin Institute, University
-of Edinburgh"), so among the hits that score within ``NEAR`` of the best, an institution in
-its own right (:data:`STANDING`) wins over a facility, hospital or company, and then the one
-named furthest right (a name two parts make ranks just after the second). Namesakes that
-one part names equally well are settled first, by the registry's hierarchy
-(:attr:`~trgraph.resolve.index.Hit.parts`). A facility, hospital or company named before
-institutions that are all in another country is a namesake abroad, and one named before a
-university the registry does not know is that university's unit: both are dropped. A pair whose
-second part is a place must name it in the same order as the body's own name.
+Which of the hits the string names is settled in :mod:`trgraph.resolve.choice`.
 """
 
 from __future__ import annotations
@@ -39,11 +31,18 @@ from dataclasses import replace
 from itertools import pairwise
 from typing import NamedTuple
 
-from rapidfuzz.distance import Indel
-
-from trgraph.model import Entity
-from trgraph.resolve.align import KINDS, REVIEW_CAP, TYPE_WORDS, TokenWeights
-from trgraph.resolve.index import COUNTRY_PENALTY, CandidateIndex, Hit, Query
+from trgraph.resolve.align import KINDS
+from trgraph.resolve.choice import (
+    choose,
+    is_city,
+    namesakes_abroad_dropped,
+    place_follows,
+    school_of,
+    shares_rare_word,
+    town_checked,
+    units_of_unknown_universities_dropped,
+)
+from trgraph.resolve.index import CandidateIndex, Hit, Query
 from trgraph.resolve.normalise import STOPWORDS, country_code, fold, is_acronym, tokenize, words
 
 _SPLIT_RE = re.compile(r"[,;，；·]")
@@ -106,16 +105,6 @@ EMBEDDED_SCORE = 0.85
 #: A head is the whole name, so it must match as one (a tail may run on past its name).
 HEAD_MIN_SCORE = 0.9
 SLACK = 0.3
-#: How many registry bodies a town must have to be a place when it follows a name.
-TOWN_MIN_BODIES = 20
-#: How like the hit's town a school's stem must be to be that town ("Hannover" / "Hanover").
-TOWN_SIMILARITY = 0.85
-NEAR = 0.05
-#: How well a later part must name an institution to show that a unit before it, abroad, is a
-#: namesake (screening's default review threshold).
-ABROAD_MIN_SCORE = 0.7
-#: Registry types of an institution in its own right (ROR's vocabulary).
-STANDING = frozenset({"education", "government", "funder"})
 
 
 def affiliation_queries(
@@ -144,7 +133,7 @@ def affiliation_queries(
     subunit = [p.unit or member[i] or bool(_SUBUNIT_RE.match(p.text) or _UNIT_TAIL_RE.search(p.text))
                for i, p in enumerate(pieces)]
     named = [not s for s in subunit]
-    if len(parts) > 1 and _city(parts[-1]) and (country is not None or tuple(tokenize(parts[-1])) in cities):
+    if len(parts) > 1 and is_city(parts[-1]) and (country is not None or tuple(tokenize(parts[-1])) in cities):
         named[-1] = False
     embedded = [(None, None) if member[i] else embedded_names(part, unit=subunit[i]) for i, part in enumerate(parts)]
     if not any(named) and not any(h or t for h, t in embedded):
@@ -307,12 +296,6 @@ def _place(name: str, cities: frozenset[tuple[str, ...]]) -> bool:
     return tokens in cities or country_code(name) is not None
 
 
-def _city(part: str) -> bool:
-    """One word, or two, with no organisation-type word: in the last place before a country, a city."""
-    tokens = tokenize(part)
-    return len(tokens) <= 2 and not any(t in TYPE_WORDS for t in tokens)
-
-
 def match_affiliation(
     index: CandidateIndex, text: str, *, min_score: float = 0.0, exclude: frozenset[str] = frozenset()
 ) -> Hit | None:
@@ -355,91 +338,16 @@ def best_hits(
             hits = [_embedded(hit) for hit in hits if hit.method == "acronym" and hit.shared <= 1]
         elif mark[-1] in HEAD + TAIL + STEM:
             least = HEAD_MIN_SCORE if mark[-1] == HEAD else 0.0
-            hits = [_embedded(hit) for hit in hits if hit.score >= least and _shares_rare_word(hit, index.weights)
-                    and (mark[-1] != STEM or _school_of(query.names[0], hit))]
+            hits = [_embedded(hit) for hit in hits if hit.score >= least and shares_rare_word(hit, index.weights)
+                    and (mark[-1] != STEM or school_of(query.names[0], hit))]
         else:
             if mark.endswith(PAIR):
-                hits = [hit for hit in hits if _place_follows(query.names[0], hit)]
-            hits = [_town_checked(hit, index) for hit in hits]
+                hits = [hit for hit in hits if place_follows(query.names[0], hit)]
+            hits = [town_checked(hit, index) for hit in hits]
         # Scores only fall above (a name inside a part, a town not its own): min_score holds again.
         found[o].extend((position, hit) for hit in hits if hit.score >= min_score)
-    return [_choose(_units_of_unknown_universities_dropped(_namesakes_abroad_dropped(hits), named))
+    return [choose(units_of_unknown_universities_dropped(namesakes_abroad_dropped(hits), named))
             for hits, named in zip(found, named_universities, strict=True)]
-
-
-def _units_of_unknown_universities_dropped(
-    hits: list[tuple[float, Hit]], universities: list[float]
-) -> list[tuple[float, Hit]]:
-    """Without the facilities, hospitals and companies (no :func:`_standing`) that a part names
-    before a part naming a university (at ``universities``), or a pair with it, when no
-    institution in its own right matches from there on: "Institute of Biochemistry, University
-    of X" is X's institute, not a registry namesake, when the registry does not know X."""
-    keep = []
-    for pos, hit in hits:
-        # A pair ranks half a place after its second part, which it names too.
-        hosts = [u for u in universities if u > pos or u == pos - 0.5]
-        unknown = bool(hosts) and not any(
-            p >= min(hosts) and h.score >= ABROAD_MIN_SCORE and _standing(h.entity) for p, h in hits
-        )
-        if _standing(hit.entity) or not unknown:
-            keep.append((pos, hit))
-    return keep
-
-
-def _place_follows(pair: str, hit: Hit) -> bool:
-    """For two parts of which the second is a place, whether the hit's name has that place after
-    the first part's words too: "University of California, Los Angeles" is UCLA, but "Universidad
-    de Chile, Santiago" is not the Universidad de Santiago de Chile."""
-    first, _, place = pair.rpartition(", ")
-    found = hit.alignment
-    if not first or not _city(place) or found is None or hit.name_score is None:
-        return True
-    at: dict[str, int] = {}
-    for i, token in enumerate(hit.name_score.b.tokens):
-        at.setdefault(token, i)
-    ones = set(tokenize(first))
-    exact = [p for p in found.pairs if p.how == "exact" and p.b in at]
-    before = [at[p.b] for p in exact if p.a in ones]
-    after = [at[p.b] for p in exact if p.a not in ones]
-    return not before or not after or max(before) < min(after)
-
-
-def _town_checked(hit: Hit, index: CandidateIndex) -> Hit:
-    """``hit``, weighed down as a namesake abroad is when the name is followed by a town that is not
-    the body's own ("King's College London" is not Columbia, once King's College, in New York):
-    a town that :data:`TOWN_MIN_BODIES` registry bodies are in, not a word a hamlet is named by."""
-    found = hit.alignment
-    after = found.after() if found is not None else ()
-    if not after:
-        return hit
-    city = hit.entity.attrs.get("city")
-    own = tuple(tokenize(city)) if isinstance(city, str) else ()
-    for size in range(min(3, len(after)), 0, -1):
-        town = after[:size]
-        if town != own and index.city_sizes.get(town, 0) >= TOWN_MIN_BODIES:
-            score = max(0.0, min(hit.score - COUNTRY_PENALTY, REVIEW_CAP))
-            return replace(hit, score=score, features={**hit.features, "town_conflict": -COUNTRY_PENALTY})
-    return hit
-
-
-def _shares_rare_word(hit: Hit, weights: TokenWeights) -> bool:
-    """The names agree on a rare word that is no organisation word (not "National Research
-    University" for the Moscow Aviation Institute, which is also one)."""
-    found = hit.alignment
-    return found is not None and any(p.how == "exact" and weights.rare(p.a) for p in found.pairs)
-
-
-def _school_of(stem: str, hit: Hit) -> bool:
-    """The hit is a place of education whose name holds every word of the stem ("Harvard
-    University" for "Harvard" Medical School; not the Jacobs company for the "Jacobs" School of
-    Medicine), and the stem is not its town ("Hannover Medical School" is not the
-    University of Hannover's)."""
-    found = hit.alignment
-    types = hit.entity.attrs.get("types")
-    if found is None or found.only_a or not isinstance(types, list) or "education" not in types:
-        return False
-    city = hit.entity.attrs.get("city")
-    return not isinstance(city, str) or Indel.normalized_similarity(fold(stem), fold(city)) < TOWN_SIMILARITY
 
 
 def _embedded(hit: Hit) -> Hit:
@@ -447,50 +355,3 @@ def _embedded(hit: Hit) -> Hit:
     return replace(hit, score=score, method="embedded_name", features={**hit.features, "embedded_name": score})
 
 
-def _namesakes_abroad_dropped(hits: list[tuple[float, Hit]]) -> list[tuple[float, Hit]]:
-    """Without the facilities, hospitals and companies (no :func:`_standing`) that a part names
-    before institutions in its own right, when every such institution is in another country:
-    "Institute of Virology, Ulm University Medical Center" is Ulm's institute, not the Slovak
-    Academy's."""
-    keep = []
-    for pos, hit in hits:
-        later = {h.entity.country for p, h in hits
-                 if p > pos and h.score >= ABROAD_MIN_SCORE and h.entity.country and _standing(h.entity)}
-        if _standing(hit.entity) or not hit.entity.country or not later or hit.entity.country in later:
-            keep.append((pos, hit))
-    return keep
-
-
-def _choose(hits: list[tuple[float, Hit]]) -> Hit | None:
-    if not hits:
-        return None
-    top = max(h.score for _, h in hits)
-    near = _namesakes_settled([(pos, h) for pos, h in hits if h.score >= top - NEAR])
-    # A name found inside a part is the answer only when no part names anything as well.
-    whole = [(pos, h) for pos, h in near if "embedded_name" not in h.features]
-    near = whole or near
-    by_place = max(near, key=lambda ph: (ph[0], ph[1].score, ph[1].exact))[1]
-    chosen = max(near, key=lambda ph: (_standing(ph[1].entity), ph[0], ph[1].score, ph[1].exact))[1]
-    if chosen is by_place:
-        return chosen
-    features = {**chosen.features, "institution_standing": float(_standing(chosen.entity))}
-    return replace(chosen, features=features)
-
-
-def _namesakes_settled(hits: list[tuple[float, Hit]]) -> list[tuple[float, Hit]]:
-    """Of hits the same part names equally well (the same score, as exactly), only those with the
-    most registered parts (:attr:`Hit.parts`): "European Molecular Biology Laboratory" is the one
-    in Heidelberg that the others are sites of, whatever roles a site has besides."""
-    most: dict[tuple[float, float, int], int] = {}
-    for pos, h in hits:
-        key = (pos, h.score, h.exact)
-        most[key] = max(most.get(key, 0), h.parts)
-    return [(pos, h) for pos, h in hits if h.parts == most[(pos, h.score, h.exact)]]
-
-
-def _standing(entity: Entity) -> int:
-    """How many of the roles of an institution in its own right (university, government body,
-    research funder: ROR types) a record has; a facility, hospital or company inside one has
-    none, and a string naming both most likely means the institution."""
-    types = entity.attrs.get("types")
-    return len(STANDING.intersection(types)) if isinstance(types, list) else 0
