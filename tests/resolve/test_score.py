@@ -95,7 +95,7 @@ def test_explanation_names_tokens_and_weights(weights: TokenWeights) -> None:
     b = name_form("Nanjing University of Aeronautics and Astronautics")
     assert a is not None and b is not None
     s = score_forms(a, b, weights)
-    ex = s.explain(weights)
+    ex = s.explain()
     assert ex["subject_name"] == "Nanjing University"
     assert ex["method"] == "tokens"
     assert {t["subject"] for t in ex["tokens"]} == {"nanjing", "university"}
@@ -105,7 +105,7 @@ def test_explanation_names_tokens_and_weights(weights: TokenWeights) -> None:
     # word the other name lacks weighs KIND_CONFLICT.
     oxford, college = name_form("University of Oxford"), name_form("University College Oxford")
     assert oxford is not None and college is not None
-    ex = score_forms(oxford, college, weights).explain(weights)
+    ex = score_forms(oxford, college, weights).explain()
     assert ex["unmatched"]["candidate"] == {"college": KIND_CONFLICT}
 
 

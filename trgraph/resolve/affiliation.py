@@ -35,12 +35,11 @@ from trgraph.resolve.align import KINDS
 from trgraph.resolve.choice import (
     choose,
     is_city,
-    namesakes_abroad_dropped,
     place_follows,
     school_of,
     shares_rare_word,
     town_checked,
-    units_of_unknown_universities_dropped,
+    units_dropped,
 )
 from trgraph.resolve.index import CandidateIndex, Hit, Query
 from trgraph.resolve.normalise import STOPWORDS, country_code, fold, is_acronym, tokenize, words
@@ -346,7 +345,7 @@ def best_hits(
             hits = [town_checked(hit, index) for hit in hits]
         # Scores only fall above (a name inside a part, a town not its own): min_score holds again.
         found[o].extend((position, hit) for hit in hits if hit.score >= min_score)
-    return [choose(units_of_unknown_universities_dropped(namesakes_abroad_dropped(hits), named))
+    return [choose(units_dropped(hits, named))
             for hits, named in zip(found, named_universities, strict=True)]
 
 

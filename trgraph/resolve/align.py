@@ -66,6 +66,8 @@ PLACE_MODIFIERS = words("north south east west northern southern eastern western
 #: University" or "The *Chinese* University of Hong Kong" is another university, not the one
 #: named without the word.
 UNFORGIVEN = PLACE_MODIFIERS | QUALIFIERS | NATIONALITIES
+#: Words that make another body when only one name has them (:data:`QUALIFIER_MISSING`).
+DECISIVE = UNFORGIVEN | DISCIPLINES
 #: Kinds of body: one name that says "University" where the other says "College" names
 #: another body ("Boston University" is not "Boston College", "Beijing Institute of
 #: Technology" not "Beijing University of Technology", the Rockefeller University not the
@@ -326,21 +328,21 @@ def align(
             w = weights(tok)
             out.pairs.append(Pair(tok, tok, w, 1.0, "exact"))
             out.matched += w
-        else:
+        elif tok not in misplaced:
             rest_a.append(tok)
     rest_b: list[str] = []
     for tok in right:
         if counts.get(tok, 0) > 0 and tok not in misplaced:
             counts[tok] -= 1
             rest_b.append(tok)
-    rest_a = [tok for tok in rest_a if tok not in misplaced]
     if rest_a and rest_b:
         rest_a, rest_b = _merged(rest_a, rest_b, weights, out)
         rest_b, rest_a = _merged(rest_b, rest_a, weights, out, swap=True)
     if rest_a and rest_b:
         rest_a, rest_b = _fuzzy(rest_a, rest_b, weights, out)
-    rest_a += [tok for tok in a if tok in misplaced]
-    rest_b += [tok for tok in b if tok in misplaced]
+    if misplaced:
+        rest_a += [tok for tok in a if tok in misplaced]
+        rest_b += [tok for tok in b if tok in misplaced]
     conflict = bool(KINDS.intersection(rest_a)) and bool(KINDS.intersection(rest_b))
     # A kind word only the candidate's name has, where the query names a kind too, makes another
     # body ("University *College* Birmingham" is not the "University of Birmingham", "University
@@ -359,7 +361,7 @@ def align(
     for tok in rest_a:
         out.only_a.append(tok)
         missed = KIND_CONFLICT if (conflict or plain_b) and tok in KINDS else weights.missing(tok)
-        if tok in out.split_a or tok in UNFORGIVEN or tok in DISCIPLINES:
+        if tok in DECISIVE or tok in out.split_a:
             missed = max(missed, QUALIFIER_MISSING)
         out.missed_a += missed
         out.missed_each_a.append(missed)
@@ -370,7 +372,7 @@ def align(
         else:
             # "North Carolina *State* University" is not the "University of North Carolina", nor is
             # North Carolina *Central* University or a university *of Science*.
-            weighty = tok in UNFORGIVEN or tok in split_b or tok in DISCIPLINES
+            weighty = tok in DECISIVE or tok in split_b
             missed = max(weights.missing(tok), QUALIFIER_MISSING if weighty else 0.0)
         out.missed_b += missed
         out.missed_each_b.append(missed)

@@ -93,20 +93,6 @@ def school_of(stem: str, hit: Hit) -> bool:
     return not isinstance(city, str) or Indel.normalized_similarity(fold(stem), fold(city)) < TOWN_SIMILARITY
 
 
-def namesakes_abroad_dropped(hits: list[tuple[float, Hit]]) -> list[tuple[float, Hit]]:
-    """Without the facilities, hospitals and companies (no :func:`standing`) that a part names
-    before institutions in its own right, when every such institution is in another country:
-    "Institute of Virology, Ulm University Medical Center" is Ulm's institute, not the Slovak
-    Academy's."""
-    keep = []
-    for pos, hit in hits:
-        later = {h.entity.country for p, h in hits
-                 if p > pos and h.score >= ABROAD_MIN_SCORE and h.entity.country and standing(h.entity)}
-        if standing(hit.entity) or not hit.entity.country or not later or hit.entity.country in later:
-            keep.append((pos, hit))
-    return keep
-
-
 def choose(hits: list[tuple[float, Hit]]) -> Hit | None:
     """The body a string names, of its (position, hit) pairs: among the hits within ``NEAR`` of
     the best (a name found inside a part only when no part names anything), an institution in its
@@ -146,21 +132,25 @@ def standing(entity: Entity) -> int:
     return len(STANDING.intersection(types)) if isinstance(types, list) else 0
 
 
-def units_of_unknown_universities_dropped(
-    hits: list[tuple[float, Hit]], universities: list[float]
-) -> list[tuple[float, Hit]]:
+def units_dropped(hits: list[tuple[float, Hit]], universities: list[float]) -> list[tuple[float, Hit]]:
     """Without the facilities, hospitals and companies (no :func:`standing`) that a part names
-    before a part naming a university (at ``universities``), or a pair with it, when no
-    institution in its own right matches from there on: "Institute of Biochemistry, University
-    of X" is X's institute, not a registry namesake, when the registry does not know X."""
+    before institutions in their own right that are all in another country ("Institute of
+    Virology, Ulm University Medical Center" is Ulm's institute, not the Slovak Academy's), or
+    before a part naming a university (at ``universities``), or in a pair with it, that no
+    institution matches from there on ("Institute of Biochemistry, University of X" is X's
+    institute, not a registry namesake, when the registry does not know X)."""
+    institutions = [(p, h) for p, h in hits if h.score >= ABROAD_MIN_SCORE and standing(h.entity)]
     keep = []
     for pos, hit in hits:
+        if standing(hit.entity):
+            keep.append((pos, hit))
+            continue
+        later = {h.entity.country for p, h in institutions if p > pos and h.entity.country}
+        abroad = bool(hit.entity.country) and bool(later) and hit.entity.country not in later
         # A pair ranks half a place after its second part, which it names too.
         hosts = [u for u in universities if u > pos or u == pos - 0.5]
-        unknown = bool(hosts) and not any(
-            p >= min(hosts) and h.score >= ABROAD_MIN_SCORE and standing(h.entity) for p, h in hits
-        )
-        if standing(hit.entity) or not unknown:
+        unknown = bool(hosts) and not any(p >= min(hosts) for p, _ in institutions)
+        if not (abroad or unknown):
             keep.append((pos, hit))
     return keep
 

@@ -60,7 +60,7 @@ class NameScore:
     alignment: Alignment | None = None
     features: dict[str, float] = field(default_factory=dict)
 
-    def explain(self, weights: TokenWeights) -> dict[str, Any]:
+    def explain(self) -> dict[str, Any]:
         """Plain-JSON explanation: names compared, normalised forms, features, token weights."""
         out: dict[str, Any] = {
             "subject_name": self.a.original,

@@ -36,7 +36,7 @@ from dataclasses import dataclass, field, replace
 from trgraph.errors import ConfigError
 from trgraph.model import Action, Decision, Entity, EntityKind, JsonDict, Link, LinkKind, Provenance
 from trgraph.model.records import canonical, link_id
-from trgraph.resolve.align import REVIEW_CAP, TokenWeights
+from trgraph.resolve.align import REVIEW_CAP
 from trgraph.resolve.index import CandidateIndex, Hit, Query
 from trgraph.store import Store
 
@@ -308,8 +308,7 @@ def screen(store: Store, config: ScreenConfig | None = None, *, progress: Progre
     found: dict[str, Match] = {}
     hits = index.search_many([query_for(e) for e in subjects], limit=config.per_subject, min_score=config.review)
     for subject, subject_hits in zip(subjects, hits, strict=True):
-        _collect(found, subject, dominant(namesakes_for_review(subject_hits), config), "register", config,
-                 index.weights)
+        _collect(found, subject, dominant(namesakes_for_review(subject_hits), config), "register", config)
     entries: list[Entity] = []
     if config.lists:
         entries = [e for e in pool if is_list_entry(e)]
@@ -319,8 +318,7 @@ def screen(store: Store, config: ScreenConfig | None = None, *, progress: Progre
             accept=is_registry, block=LIST_BLOCK,
         )
         for entry, entry_hits in zip(entries, hits, strict=True):
-            _collect(found, entry, dominant(strong(namesakes_for_review(entry_hits), config), config), "lists", config,
-                     index.weights)
+            _collect(found, entry, dominant(strong(namesakes_for_review(entry_hits), config), config), "lists", config)
 
     by_id = {e.id: e for e in entities}
     previous = {str(lk.attrs["match_id"]): lk for lk in store.iter_links(dataset=DATASET) if lk.attrs.get("match_id")}
@@ -333,10 +331,7 @@ def screen(store: Store, config: ScreenConfig | None = None, *, progress: Progre
     return result
 
 
-def _collect(
-    found: dict[str, Match], subject: Entity, hits: Iterable[Hit], scope: str, config: ScreenConfig,
-    weights: TokenWeights,
-) -> None:
+def _collect(found: dict[str, Match], subject: Entity, hits: Iterable[Hit], scope: str, config: ScreenConfig) -> None:
     for hit in hits:
         status = config.status(hit.score)
         if status is None:
@@ -345,17 +340,17 @@ def _collect(
         if mid in found:
             continue
         found[mid] = Match(
-            mid, subject, hit.entity, hit.score, status, status, explain(hit, weights),
+            mid, subject, hit.entity, hit.score, status, status, explain(hit),
             evidence_hash(subject, hit.entity), scope,
         )
 
 
-def explain(hit: Hit, weights: TokenWeights) -> JsonDict:
+def explain(hit: Hit) -> JsonDict:
     """The JSON explanation of a hit: method, names compared, features and token weights."""
     if hit.name_score is None:
         return {"method": hit.method, "features": hit.features, "score": hit.score,
                 "summary": "identifier match: the same registry identifier on both sides"}
-    out = hit.name_score.explain(weights)
+    out = hit.name_score.explain()
     out["method"] = hit.method
     out["features"] = {k: round(v, 4) for k, v in hit.features.items()}
     out["score"] = hit.score
