@@ -31,7 +31,6 @@ from dataclasses import replace
 from itertools import pairwise
 from typing import NamedTuple
 
-from trgraph.resolve.align import KINDS
 from trgraph.resolve.choice import (
     choose,
     is_city,
@@ -43,6 +42,7 @@ from trgraph.resolve.choice import (
 )
 from trgraph.resolve.index import CandidateIndex, Hit, Query
 from trgraph.resolve.normalise import STOPWORDS, country_code, fold, is_acronym, tokenize, words
+from trgraph.resolve.vocab import KINDS
 
 _SPLIT_RE = re.compile(r"[,;，；·]")
 #: A name in quotation marks ("FSBEI of HE «Pushkin State Russian Language Institute»").

@@ -21,9 +21,10 @@ from dataclasses import replace
 from rapidfuzz.distance import Indel
 
 from trgraph.model import Entity
-from trgraph.resolve.align import REVIEW_CAP, TYPE_WORDS, TokenWeights
+from trgraph.resolve.align import REVIEW_CAP, TokenWeights
 from trgraph.resolve.index import COUNTRY_PENALTY, CandidateIndex, Hit
 from trgraph.resolve.normalise import fold, tokenize
+from trgraph.resolve.vocab import TYPE_WORDS
 
 #: How many registry bodies a town must have to be a place when it follows a name.
 TOWN_MIN_BODIES = 20

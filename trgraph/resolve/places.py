@@ -15,9 +15,10 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from trgraph.model import Entity
-from trgraph.resolve.align import KINDS, TokenWeights
+from trgraph.resolve.align import TokenWeights
 from trgraph.resolve.normalise import NameForm, country_code, final_bracket, tokenize
 from trgraph.resolve.score import NameScore
+from trgraph.resolve.vocab import KINDS
 
 #: The most a match on a name without its place scores: for review, never auto.
 PLACE_OMITTED_SCORE = 0.85

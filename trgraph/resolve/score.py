@@ -19,18 +19,17 @@ from trgraph.resolve.align import (
     DISTINCTIVE,
     FUZZY_MIN_LEN,
     KIND_CONFLICT,
-    KINDS,
     REVIEW_CAP,
     Alignment,
     Pair,
     TokenWeights,
     align,
-    country_words,
     max_edits,
 )
 from trgraph.resolve.legal import legal_codes
 from trgraph.resolve.normalise import NameForm
 from trgraph.resolve.people import names_omitted
+from trgraph.resolve.vocab import KINDS, country_words
 
 #: What a name scores that differs from the other only by a series number ("Fund V" / "Fund VI")
 #: or by one misspelt word ("General Mortars" / "General Motors"): never linked unseen, always
