@@ -7,6 +7,7 @@ import pytest
 from tests.conftest import FIXTURES
 from trgraph.ingest.ror import load_ror
 from trgraph.model import Entity, EntityKind, Provenance
+from trgraph.resolve.align import TokenWeights
 from trgraph.resolve.index import CandidateIndex, Hit, Query
 from trgraph.resolve.places import PLACE_OMITTED_SCORE
 
@@ -35,6 +36,18 @@ def test_a_name_written_without_its_own_city_or_country_is_for_review(places: Ca
     assert hit is not None and hit.entity.id == expected
     assert "own_place_omitted" in hit.features  # method: place_omitted, or single_word for "Sciex"
     assert 0.7 <= hit.score <= PLACE_OMITTED_SCORE < 0.9  # proposed, never linked unseen
+
+
+def test_a_name_of_common_words_that_together_tell_the_body_keeps_it_without_its_place() -> None:
+    # As often as in the whole registry, "Texas" is no rare word and "Medical" is a common one;
+    # together they still tell the Medical Branch (at Galveston) from the University of Texas.
+    records = [e for e in load_ror(FIXTURES / "resolve" / "ror_places.json")
+               if isinstance(e, Entity) and not e.attrs.get("unresolved")]
+    weights = TokenWeights({"texa": 60, "medical": 700, "branch": 300, "galveston": 3}, total=36_000)
+    assert not weights.rare("texa") and not weights.rare("medical")
+    hit = best(CandidateIndex(records, weights=weights), "University of Texas Medical Branch")
+    assert hit is not None and hit.entity.id == "ror:016tfm930"
+    assert "own_place_omitted" in hit.features and 0.7 <= hit.score <= PLACE_OMITTED_SCORE
 
 
 def test_the_full_name_still_decides(places: CandidateIndex) -> None:

@@ -18,10 +18,13 @@ from trgraph.model import Entity
 from trgraph.resolve.align import TokenWeights
 from trgraph.resolve.normalise import NameForm, country_code, final_bracket, tokenize
 from trgraph.resolve.score import NameScore
-from trgraph.resolve.vocab import KINDS
+from trgraph.resolve.vocab import KINDS, TYPE_WORDS
 
 #: The most a match on a name without its place scores: for review, never auto.
 PLACE_OMITTED_SCORE = 0.85
+#: What the words of a name without its place that are no organisation words must weigh
+#: together, when none is rare by itself.
+STEM_WEIGHT = 1.0
 
 
 def placeless_forms(
@@ -84,9 +87,11 @@ def place_omitted(s: NameScore) -> NameScore:
 
 
 def _distinctive(stem: tuple[str, ...], weights: TokenWeights, *, kind: bool) -> bool:
-    """A name with a rare word of its own and, when ``kind``, saying what kind of body it is
-    ("Goethe University", not "Military Hospital" or "Faculty of Medicine")."""
-    return (not kind or bool(KINDS.intersection(stem))) and any(weights.rare(t) for t in stem)
+    """A name with a rare word of its own, or words that weigh :data:`STEM_WEIGHT` together ("University
+    of Texas Medical Branch"), and, when ``kind``, saying what kind of body it is ("Goethe
+    University", not "Military Hospital" or "Faculty of Medicine")."""
+    return (not kind or bool(KINDS.intersection(stem))) and (
+        any(weights.rare(t) for t in stem) or sum(weights(t) for t in stem if t not in TYPE_WORDS) >= STEM_WEIGHT)
 
 
 def _without_place(tokens: tuple[str, ...], place: tuple[str, ...]) -> tuple[str, ...] | None:
