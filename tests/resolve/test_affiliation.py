@@ -58,6 +58,9 @@ def test_dashes_and_slashes_separate_bodies_of_two_words_or_more() -> None:
     assert "University of Zurich" in names and "ETH Zurich" in names
     assert "Brain" not in searched("Center for Mind/Brain Sciences, University of Trento")
     assert "Aix" not in " ".join(searched("Aix-Marseille Université, CNRS")).split()
+    # A hyphen after "University" joins two bodies; the university is searched by itself.
+    assert "Hebrew University" in searched("Hebrew University-Hadassah School of Medicine")
+    assert "Humboldt-Universität zu Berlin" in searched("Charité, Humboldt-Universität zu Berlin")
 
 
 def test_quoted_names_are_searched_and_member_of_parts_only_when_nothing_else_is_named() -> None:

@@ -55,7 +55,7 @@ _AND_RE = re.compile(r"^(?:and|&)\s", re.I)
 _NUMBER_RE = re.compile(r"\b\d+\b")
 #: Within a part, a dash between spaces or a slash separates two bodies ("CNRS - Université
 #: Lyon 1", "University of Zurich/ETH Zurich").
-_DASH_RE = re.compile(r"\s[-–—]\s|/")
+_DASH_RE = re.compile(r"\s[-–—]\s|/|(?<=University)-(?=[A-Z])")
 #: A school or faculty named after its university ("Johns Hopkins University School of
 #: Medicine", "Harvard Medical School", "Kobe University Graduate School of Medicine").
 _SCHOOL_TAIL_RE = re.compile(
@@ -266,7 +266,8 @@ def _undonored(stem: str) -> str:
 
 def _dash_split(text: str) -> list[str]:
     """``text`` cut at dashes and slashes between names of two words or more, or acronyms
-    ("ICREA/Universitat de Barcelona"; not "Mind/Brain", "Hematology/Oncology")."""
+    ("ICREA/Universitat de Barcelona"; not "Mind/Brain", "Hematology/Oncology"), and at a hyphen
+    after "University" ("Hebrew University-Hadassah Medical School"; not "Aix-Marseille")."""
     cut = _DASH_RE.split(text)
     if len(cut) > 1 and all(len(c.split()) >= 2 or is_acronym(c.strip()) for c in cut):
         return cut
