@@ -6,7 +6,7 @@ import pytest
 
 from tests.conftest import FIXTURES
 from trgraph.ingest.ror import load_ror
-from trgraph.model import Entity, EntityKind, Provenance
+from trgraph.model import Entity, EntityKind, Link, LinkKind, Provenance
 from trgraph.resolve.align import TokenWeights
 from trgraph.resolve.index import CandidateIndex, Hit, Query
 from trgraph.resolve.places import PLACE_OMITTED_SCORE
@@ -60,11 +60,26 @@ def test_the_full_name_still_decides(places: CandidateIndex) -> None:
 @pytest.mark.parametrize("name", [
     "University of Michigan",  # the university itself, not its Dearborn campus
     "University of California",  # any campus
-    "UCB Pharma",  # the Belgian or the Portuguese one
     "Faculty of Medicine",  # says nothing without Sfax
 ])
 def test_no_name_without_a_place_when_it_is_ambiguous_or_generic(places: CandidateIndex, name: str) -> None:
     assert all("own_place_omitted" not in h.features for h in places.search(Query("q", [name]), limit=5))
+
+
+def test_companies_told_apart_by_a_bracketed_country_are_found_by_their_name_and_told_apart_by_country() -> None:
+    # ROR writes a group's companies "UCB Pharma (Belgium)" and "UCB Pharma (Portugal)"; a register
+    # writes "UCB Pharma". Both are proposed for review, and the country decides which comes
+    # first: the query's, or else the group's parent, of which ROR lists the other as a part.
+    records = list(load_ror(FIXTURES / "resolve" / "ror_places.json"))
+    part_of = [(r.source, r.target) for r in records if isinstance(r, Link) and r.kind is LinkKind.PART_OF]
+    index = CandidateIndex([e for e in records if isinstance(e, Entity) and not e.attrs.get("unresolved")],
+                           part_of=part_of)
+    belgium, portugal = "ror:01n029866", "ror:04a73z253"
+    hits = index.search(Query("q", ["UCB Pharma"]), limit=2)
+    assert [h.entity.id for h in hits] == [belgium, portugal]
+    assert all("own_place_omitted" in h.features and 0.7 <= h.score <= PLACE_OMITTED_SCORE for h in hits)
+    assert hits[0].parts > hits[1].parts
+    assert index.search(Query("q", ["UCB Pharma"], country="PT"), limit=1)[0].entity.id == portugal
 
 
 def test_only_the_name_exactly_as_written_without_its_city_counts(places: CandidateIndex) -> None:

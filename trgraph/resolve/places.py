@@ -35,15 +35,17 @@ def placeless_forms(
     weights: TokenWeights,
 ) -> list[tuple[int, NameForm]]:
     """(entity number, form) for each indexed name that ends in the entity's own place, without
-    it. Not when what is left is a name of another entity of its dataset or left by more than one:
-    "University of Michigan" is the university, not its Dearborn campus; "University of
-    California" any campus, "UCB Pharma" either of two. What is left must still be distinctive
+    it. Not when what is left is a name of another entity of its dataset, or, for a city, left by
+    more than one: "University of Michigan" is the university, not its Dearborn campus;
+    "University of California" any campus. A bracketed country may leave one name to several
+    companies ("UCB Pharma" (Belgium) and (Portugal)): they are a group's, told apart by the
+    query's country or the registry's hierarchy. What is left must still be distinctive
     (:func:`_distinctive`); only a query that is exactly that name should find it."""
     # Stems and names are compared within one dataset: a list entry that names the registry's
     # "Commercial Aircraft Corporation of China (China)" without its bracket is that body, not a
     # namesake that makes the stem ambiguous.
     left: dict[tuple[str, tuple[str, ...]], set[int]] = defaultdict(set)
-    found: list[tuple[int, NameForm]] = []
+    found: list[tuple[int, NameForm, bool]] = []
     towns: dict[str, tuple[str, ...]] = {}
     for number, entity in enumerate(entities):
         city = entity.attrs.get("city")
@@ -55,7 +57,8 @@ def placeless_forms(
         for fi in entity_forms[number]:
             form = forms[fi]
             bracket = final_bracket(form.original) if entity.country and form.original.endswith(")") else None
-            if bracket is not None and country_code(bracket) == entity.country:
+            bracketed = bracket is not None and country_code(bracket) == entity.country
+            if bracket is not None and bracketed:
                 stem = _without_place(form.tokens, tuple(tokenize(bracket)))
                 fit = stem is not None and _distinctive(stem, weights, kind=False)
             elif town:
@@ -65,16 +68,18 @@ def placeless_forms(
                 continue
             if stem is not None and fit:
                 left[(entity.provenance.dataset, stem)].add(number)
-                found.append((number, replace(form, tokens=stem, compact="".join(stem), initials="")))
+                found.append((number, replace(form, tokens=stem, compact="".join(stem), initials=""), bracketed))
     owners: dict[tuple[str, tuple[str, ...]], set[int]] = defaultdict(set)
     for i, form in enumerate(forms):
         key = (entities[form_entity[i]].provenance.dataset, form.tokens)
         if key in left:
             owners[key].add(form_entity[i])
     out: list[tuple[int, NameForm]] = []
-    for number, form in found:
+    for number, form, bracketed in found:
         key = (entities[number].provenance.dataset, form.tokens)
-        if left[key] == {number} and owners.get(key, {number}) == {number}:
+        # Companies that differ only by their bracketed country are one group's, and the country
+        # tells them apart (the query's, or the group's parent: Hit.parts), not their names.
+        if (bracketed or left[key] == {number}) and owners.get(key, {number}) == {number}:
             out.append((number, form))
     return out
 
