@@ -50,6 +50,17 @@ def test_a_name_of_common_words_that_together_tell_the_body_keeps_it_without_its
     assert "own_place_omitted" in hit.features and 0.7 <= hit.score <= PLACE_OMITTED_SCORE
 
 
+def test_a_name_of_common_words_without_a_place_is_not_kept_without_its_city() -> None:
+    # "University of Veterinary Medicine" names bodies in Vienna, Hannover, Budapest...: without a
+    # rare word or a place, the words it has left do not tell one of them.
+    vienna = Entity("ror:01w6qp003", EntityKind.ORGANISATION, "University of Veterinary Medicine Vienna",
+                    Provenance("ror", "01w6qp003", "hand-made"), country="AT", attrs={"city": "Vienna"})
+    weights = TokenWeights({"veterinary": 100, "medicine": 500, "vienna": 150}, total=36_000)
+    assert not weights.rare("veterinary")
+    hits = CandidateIndex([vienna], weights=weights).search(Query("q", ["University of Veterinary Medicine"]))
+    assert all("own_place_omitted" not in h.features for h in hits)
+
+
 def test_the_full_name_still_decides(places: CandidateIndex) -> None:
     hit = best(places, "Imperial College London")
     assert hit is not None and hit.entity.id == "ror:041kmwe10" and hit.score == 1.0

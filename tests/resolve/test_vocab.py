@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from trgraph.resolve.normalise import tokenize
-from trgraph.resolve.vocab import country_words, multiword_places, split_places
+from trgraph.resolve.vocab import country_words, multiword_places, place_words, split_places
 
 
 def test_country_words_are_single_word_country_names() -> None:
@@ -22,3 +22,8 @@ def test_a_place_paired_only_in_part_leaves_its_loose_words() -> None:
     # Wholly unpaired, the place is a place, not a broken one.
     assert split_places(tokens, ["british", "columbia"]) == set()
 
+
+
+def test_place_words_are_places_that_are_no_words_names_are_made_of() -> None:
+    assert {"texa", "bayern", "germany"} <= place_words()  # "Texas", singular like every name token
+    assert not {"north", "center", "science"} & place_words()

@@ -18,7 +18,7 @@ from trgraph.model import Entity
 from trgraph.resolve.align import TokenWeights
 from trgraph.resolve.normalise import NameForm, country_code, final_bracket, tokenize
 from trgraph.resolve.score import NameScore
-from trgraph.resolve.vocab import KINDS, TYPE_WORDS
+from trgraph.resolve.vocab import KINDS, TYPE_WORDS, place_words
 
 #: The most a match on a name without its place scores: for review, never auto.
 PLACE_OMITTED_SCORE = 0.85
@@ -60,10 +60,10 @@ def placeless_forms(
             bracketed = bracket is not None and country_code(bracket) == entity.country
             if bracket is not None and bracketed:
                 stem = _without_place(form.tokens, tuple(tokenize(bracket)))
-                fit = stem is not None and _distinctive(stem, weights, kind=False)
+                fit = stem is not None and _distinctive(stem, weights, town=False)
             elif town:
                 stem = _without_place(form.tokens, town)
-                fit = stem is not None and _distinctive(stem, weights, kind=True)
+                fit = stem is not None and _distinctive(stem, weights, town=True)
             else:
                 continue
             if stem is not None and fit:
@@ -91,12 +91,18 @@ def place_omitted(s: NameScore) -> NameScore:
     return replace(s, score=score, method="place_omitted" if s.method == "tokens" else s.method, features=features)
 
 
-def _distinctive(stem: tuple[str, ...], weights: TokenWeights, *, kind: bool) -> bool:
-    """A name with a rare word of its own, or words that weigh :data:`STEM_WEIGHT` together ("University
-    of Texas Medical Branch"), and, when ``kind``, saying what kind of body it is ("Goethe
-    University", not "Military Hospital" or "Faculty of Medicine")."""
-    return (not kind or bool(KINDS.intersection(stem))) and (
-        any(weights.rare(t) for t in stem) or sum(weights(t) for t in stem if t not in TYPE_WORDS) >= STEM_WEIGHT)
+def _distinctive(stem: tuple[str, ...], weights: TokenWeights, *, town: bool) -> bool:
+    """A name with a rare word of its own, or words that weigh :data:`STEM_WEIGHT` together. A name
+    without its ``town`` must also say what kind of body it is ("Goethe University", not
+    "Military Hospital" or "Faculty of Medicine") and, without a rare word, name a place ("University
+    of Texas Medical Branch"; not "University of Veterinary Medicine"). A company's name without its
+    bracketed country is its name: "United Aircraft" (Russia)."""
+    if town and not KINDS.intersection(stem):
+        return False
+    if any(weights.rare(t) for t in stem):
+        return True
+    placed = not town or not place_words().isdisjoint(stem)
+    return placed and sum(weights(t) for t in stem if t not in TYPE_WORDS) >= STEM_WEIGHT
 
 
 def _without_place(tokens: tuple[str, ...], place: tuple[str, ...]) -> tuple[str, ...] | None:

@@ -112,3 +112,17 @@ def split_places(tokens: Sequence[str], rest: Sequence[str]) -> set[str]:
                 if loose and len(loose) < len(set(span)):
                     out |= loose
     return out
+
+
+@lru_cache(maxsize=1)
+def place_words() -> frozenset[str]:
+    """Single-word names of countries and their subdivisions (pycountry: "Texas", "Bavaria"), as
+    name tokens, without the words names are also made of ("Centre", "North", "Science")."""
+    import pycountry
+
+    from trgraph.resolve.normalise import tokenize
+
+    names = [str(getattr(c, attr, "") or "") for c in pycountry.countries for attr in ("name", "common_name")]
+    names += [s.name.split("[")[0] for s in pycountry.subdivisions]
+    found = {tokens[0] for tokens in (tokenize(name, expand=False) for name in names) if len(tokens) == 1}
+    return frozenset(found - TYPE_WORDS - QUALIFIERS - DISCIPLINES - PLACE_MODIFIERS - DESCRIPTORS)
