@@ -65,35 +65,35 @@ KINDS = words("university college institute school academy hospital foundation")
 UNIVERSITY = "university"
 
 
+def _place_names(*, subdivisions: bool) -> list[str]:
+    """Names of countries (pycountry: name and common name) and, when ``subdivisions``, of their
+    subdivisions (without pycountry's bracketed notes)."""
+    import pycountry
+
+    names = [str(getattr(c, attr, "") or "") for c in pycountry.countries for attr in ("name", "common_name")]
+    if subdivisions:
+        names += [s.name.split("[")[0] for s in pycountry.subdivisions]
+    return names
+
+
 @lru_cache(maxsize=1)
 def country_words() -> frozenset[str]:
     """Single-word country names (pycountry), normalised like name tokens."""
-    import pycountry
-
     from trgraph.resolve.normalise import tokenize
 
-    words: set[str] = set()
-    for country in pycountry.countries:
-        for attr in ("name", "common_name"):
-            tokens = tokenize(str(getattr(country, attr, "") or ""), expand=False)
-            if len(tokens) == 1:
-                words.add(tokens[0])
-    return frozenset(words)
+    found = (tokenize(name, expand=False) for name in _place_names(subdivisions=False))
+    return frozenset(tokens[0] for tokens in found if len(tokens) == 1)
 
 
 @lru_cache(maxsize=1)
 def multiword_places() -> dict[str, tuple[tuple[str, ...], ...]]:
     """Names of countries and their subdivisions (pycountry) of two words or more, as name
     tokens, by their first word: "British Columbia", "New South Wales", "Hong Kong"."""
-    import pycountry
-
     from trgraph.resolve.normalise import name_forms
 
-    names = [str(getattr(c, attr, "") or "") for c in pycountry.countries for attr in ("name", "common_name")]
-    names += [s.name for s in pycountry.subdivisions]
     found: dict[str, set[tuple[str, ...]]] = {}
-    for name in names:
-        forms = name_forms(name.split("[")[0])
+    for name in _place_names(subdivisions=True):
+        forms = name_forms(name)
         if forms and len(forms[0].tokens) >= 2:
             found.setdefault(forms[0].tokens[0], set()).add(forms[0].tokens)
     return {first: tuple(spans) for first, spans in found.items()}
@@ -116,13 +116,10 @@ def split_places(tokens: Sequence[str], rest: Sequence[str]) -> set[str]:
 
 @lru_cache(maxsize=1)
 def place_words() -> frozenset[str]:
-    """Single-word names of countries and their subdivisions (pycountry: "Texas", "Bavaria"), as
+    """Single-word names of countries and their subdivisions (pycountry: "Texas", "Bayern"), as
     name tokens, without the words names are also made of ("Centre", "North", "Science")."""
-    import pycountry
-
     from trgraph.resolve.normalise import tokenize
 
-    names = [str(getattr(c, attr, "") or "") for c in pycountry.countries for attr in ("name", "common_name")]
-    names += [s.name.split("[")[0] for s in pycountry.subdivisions]
-    found = {tokens[0] for tokens in (tokenize(name, expand=False) for name in names) if len(tokens) == 1}
-    return frozenset(found - TYPE_WORDS - QUALIFIERS - DISCIPLINES - PLACE_MODIFIERS - DESCRIPTORS)
+    found = (tokenize(name, expand=False) for name in _place_names(subdivisions=True))
+    words = {tokens[0] for tokens in found if len(tokens) == 1}
+    return frozenset(words - TYPE_WORDS - QUALIFIERS - DISCIPLINES - PLACE_MODIFIERS - DESCRIPTORS)
