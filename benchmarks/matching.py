@@ -246,9 +246,10 @@ def _unnamed(texts: Sequence[str], hits: Sequence[Hit | None], golds: Sequence[f
     """How many strings share no word with any name of their gold records but organisation words,
     nor an acronym ("Crop Physiology", labelled Wageningen University & Research): no name
     matcher can find those. Context for the misses only: the top-1 figure counts them all."""
+    labelled = frozenset().union(*golds)
     words: dict[str, set[str]] = {}
     for entity in index.entities:
-        if any(entity.id in g for g in golds):
+        if entity.id in labelled:
             found = words.setdefault(entity.id, set())
             for name in entity.all_names():
                 for form in name_forms(name):

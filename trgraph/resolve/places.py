@@ -57,8 +57,9 @@ def placeless_forms(
         for fi in entity_forms[number]:
             form = forms[fi]
             bracket = final_bracket(form.original) if entity.country and form.original.endswith(")") else None
-            bracketed = bracket is not None and country_code(bracket) == entity.country
-            if bracket is not None and bracketed:
+            if bracket is not None and country_code(bracket) != entity.country:
+                bracket = None  # a bracket that is no country of the entity's is part of its name
+            if bracket is not None:
                 stem = _without_place(form.tokens, tuple(tokenize(bracket)))
                 fit = stem is not None and _distinctive(stem, weights, town=False)
             elif town:
@@ -68,7 +69,8 @@ def placeless_forms(
                 continue
             if stem is not None and fit:
                 left[(entity.provenance.dataset, stem)].add(number)
-                found.append((number, replace(form, tokens=stem, compact="".join(stem), initials=""), bracketed))
+                placeless = replace(form, tokens=stem, compact="".join(stem), initials="")
+                found.append((number, placeless, bracket is not None))
     owners: dict[tuple[str, tuple[str, ...]], set[int]] = defaultdict(set)
     for i, form in enumerate(forms):
         key = (entities[form_entity[i]].provenance.dataset, form.tokens)
