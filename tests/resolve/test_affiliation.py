@@ -5,6 +5,7 @@ from __future__ import annotations
 from trgraph.model import Entity, EntityKind, Provenance
 from trgraph.resolve.affiliation import EMBEDDED_SCORE, affiliation_queries, embedded_names, match_affiliation
 from trgraph.resolve.index import CandidateIndex
+from trgraph.resolve.normalise import tokenize
 
 
 def searched(text: str) -> list[str]:
@@ -42,6 +43,19 @@ def test_a_school_named_after_its_university_is_cut_off() -> None:
     assert "Johns Hopkins University" in names and "Johns Hopkins University School of Medicine" in names
     assert "School of Medicine" not in names  # a unit, searched only with its university
     assert "Nanjing University" in searched("Medical School of Nanjing University")
+    # A hospital affiliated to a university is that university's ("The First Affiliated Hospital of
+    # Zhengzhou University"), and the university's own medical school is cut off in turn.
+    names = searched("Department of Obstetrics, The First Affiliated Hospital of Zhengzhou University")
+    assert "Zhengzhou University" in names and "The First Affiliated Hospital" not in names
+    names = searched("Nanjing Drum Tower Hospital, The Affiliated Hospital of Nanjing University Medical School")
+    assert "Nanjing University" in names and "Nanjing University Medical School" in names
+    # A university's town before its school goes with the university.
+    cities = frozenset({tuple(tokenize("Los Angeles")), ("london",)})
+    queries = affiliation_queries("Division of Oral Health, University of California, Los Angeles School of Dentistry",
+                                  cities=cities)
+    assert ["University of California, Los Angeles"] in [q.names for q in queries]
+    queries = affiliation_queries("University of London, London School of Economics", cities=cities)
+    assert ["University of London, London"] not in [q.names for q in queries]
     names = searched("Department of Neurology, Perelman School of Medicine at the University of Pennsylvania")
     assert "the University of Pennsylvania" in names
     # The name before the school is the organisation itself when it is no university.
@@ -61,6 +75,11 @@ def test_dashes_and_slashes_separate_bodies_of_two_words_or_more() -> None:
     # A hyphen after "University" joins two bodies; the university is searched by itself.
     assert "Hebrew University" in searched("Hebrew University-Hadassah School of Medicine")
     assert "Humboldt-Universität zu Berlin" in searched("Charité, Humboldt-Universität zu Berlin")
+    # So does "and" between two names that each say their kind; the pair is searched rejoined.
+    names = searched("Department of Genetics, University of Groningen and University Medical Center Groningen")
+    assert "University of Groningen" in names and "University Medical Center Groningen" in names
+    assert "University of Groningen and University Medical Center Groningen" in names
+    assert "Institute of Science" not in searched("Institute of Science and Technology Austria")
 
 
 def test_quoted_names_are_searched_and_member_of_parts_only_when_nothing_else_is_named() -> None:
@@ -73,6 +92,11 @@ def test_quoted_names_are_searched_and_member_of_parts_only_when_nothing_else_is
                      "and Berlin Institute of Health, Department of Neurology")
     assert names == ["Charité"]
     assert searched("Member of the German Center for Lung Research") == ["German Center for Lung Research"]
+    # A ministry accrediting a key laboratory is what the laboratory is a member of; a university in
+    # brackets is a name of its own.
+    names = searched("Key Laboratory of Cardiovascular Sciences (Peking University), Ministry of Education")
+    assert "Peking University" in names and "Ministry of Education" not in names
+    assert "Ministry of Education" in searched("Department of Planning, Ministry of Education")
 
 
 def test_a_middle_dot_separates_parts_and_a_slash_cuts_off_an_acronym() -> None:

@@ -81,6 +81,11 @@ def test_a_place_modifier_on_another_word_pairs_with_nothing(weights: TokenWeigh
     assert al.only_a == ["southern"] and al.only_b == ["southern"]
     # On the same word it pairs as any word does.
     assert score("Southern California University", "University of Southern California") >= 0.7
+    # A discipline on another kind word is another body's: Nanjing University's medical school is not
+    # Nanjing Medical University.
+    assert score("Nanjing University Medical School", "Nanjing Medical University") < 0.7
+    assert score("Medical School of Nanjing University", "Nanjing Medical University") < 0.7
+    assert score("Nanjing Medical University Hospital", "Nanjing Medical University") >= 0.7
 
 
 def test_part_of_a_place_name_is_another_place(weights: TokenWeights) -> None:

@@ -47,9 +47,15 @@ from trgraph.resolve.vocab import KINDS
 _SPLIT_RE = re.compile(r"[,;，；·]")
 #: A name in quotation marks ("FSBEI of HE «Pushkin State Russian Language Institute»").
 _QUOTED_RE = re.compile(r"[«»“”„\"]([^«»“”„\"]{4,})[«»“”„\"]")
+#: A university's name in brackets.
+_BRACKETED_RE = re.compile(r"\(((?=[^()]*\s)[^()]*\buniversi[^()]*)\)", re.I)
 #: A part saying what the body is a member of ("Charité, corporate member of Freie Universität
 #: Berlin"): not where the author is, unless nothing else is named.
 _MEMBER_RE = re.compile(r"^(?:corporate\s+)?member\s+of\s+(?:the\s+)?", re.I)
+#: A ministry that accredits a key laboratory ("Key Laboratory of … (Peking University), Ministry
+#: of Education") is what the laboratory is a member of, not where its authors work.
+_KEY_LAB_RE = re.compile(r"\bkey\s+laborator", re.I)
+_MINISTRY_RE = re.compile(r"^(?:the\s+)?(?:chinese\s+)?ministry\s+of\b", re.I)
 #: The last part of a list ("…, and Berlin Institute of Health").
 _AND_RE = re.compile(r"^(?:and|&)\s", re.I)
 _NUMBER_RE = re.compile(r"\b\d+\b")
@@ -66,12 +72,20 @@ _SCHOOL_TAIL_RE = re.compile(
 _SCHOOL_RE = re.compile(r"(?:\w+\s+)?school\b", re.I)
 #: A school "of" or "at" its university ("Medical School of Nanjing University", "Perelman
 #: School of Medicine at the University of Pennsylvania"), or a campus "at" its place
-#: ("University of North Carolina at Chapel Hill").
-_OF_UNIVERSITY_RE = re.compile(r"^(.*\bschool)\s+of\s+(.*\buniversit.*)$", re.I)
+#: ("University of North Carolina at Chapel Hill"); a hospital affiliated to one ("The First
+#: Affiliated Hospital of Zhengzhou University").
+_OF_UNIVERSITY_RE = re.compile(
+    r"^(.*\b(?:school|affiliated(?:\s+\S+){0,3}?\s+(?:hospital|cent(?:er|re))))\s+of\s+(.*\buniversit.*)$", re.I
+)
 _AT_RE = re.compile(r"\s+at\s+", re.I)
 #: A body that " at " may follow to name its host ("Geisel School of Medicine at Dartmouth"), where
 #: a university would be a campus at a place.
 _UNIT_BODY_RE = re.compile(r"\b(?:school|institute|institut|centre|center|college)\b(?!.*\buniversit)", re.I)
+#: "And" before a second body's name ("University of Groningen and University Medical Center
+#: Groningen"), cut when the name before it has a kind too.
+_AND_KIND_RE = re.compile(
+    r"\s(?:and|et|und|&)\s+(?=(?:the\s+)?(?:Universi|Institut|College|Hospital|H[ôo]pital|Academy|School))"
+)
 _TYPED_RE = re.compile(r"\b(?:universit|institut|college)", re.I)
 #: A part that names a university, not a university's hospital ("University College London
 #: Hospitals", "Universitätsklinikum Erlangen", "Hospital Clínico Universitario").
@@ -136,17 +150,24 @@ def affiliation_queries(
         named[-1] = False
     embedded = [(None, None) if member[i] else embedded_names(part, unit=subunit[i]) for i, part in enumerate(parts)]
     if not any(named) and not any(h or t for h, t in embedded):
-        named = [True] * len(parts)
+        # Units then, before what they are members of ("Key Laboratory of …, Ministry of Education").
+        named = [not m for m in member] if not all(member) else [True] * len(parts)
     queries = [Query(f"{key}#{i}", [p], country=country, slack=SLACK) for i, p in enumerate(parts) if named[i]]
     queries.extend(
         Query(f"{key}#{i + 1}{PAIR}", [f"{a}{pieces[i + 1].glue}{b}"], country=country, slack=SLACK)
         for i, (a, b) in enumerate(pairwise(parts))
         if (named[i] or (named[i + 1] and not subunit[i])) and not (member[i] or member[i + 1])
     )
-    # A name in quotes is a name of its own ("FSBEI of HE «Pushkin State Russian Language Institute»").
+    # A name in quotes is a name of its own ("FSBEI of HE «Pushkin State Russian Language Institute»"),
+    # and so is a university in brackets, even in a unit's part ("Key Laboratory of Molecular
+    # Cardiovascular Sciences (Peking University)").
     queries.extend(
         Query(f"{key}#{i}", [m.group(1)], country=country, slack=SLACK)
         for i, part in enumerate(parts) if named[i] for m in _QUOTED_RE.finditer(part)
+    )
+    queries.extend(
+        Query(f"{key}#{i}", [m.group(1)], country=country, slack=SLACK)
+        for i, part in enumerate(parts) for m in _BRACKETED_RE.finditer(part)
     )
     # "Harvard Medical School" is Harvard's when the registry has no record of its own for it, and
     # "UCLA Cardiac Arrhythmia Center" UCLA's.
@@ -154,6 +175,14 @@ def affiliation_queries(
         Query(f"{key}#{i}{STEM}", [p.stem], country=country)
         for i, p in enumerate(pieces)
         if p.stem is not None and not _place(p.stem, cities)
+    )
+    # "University of California, Los Angeles School of Dentistry" is UCLA's school: its town goes
+    # with the university before it.
+    queries.extend(
+        Query(f"{key}#{i}{PAIR}", [f"{parts[i - 1]}, {p.stem}"], country=country, slack=SLACK)
+        for i, p in enumerate(pieces)
+        if i > 0 and p.stem is not None and _place(p.stem, cities) and _UNIVERSITY_RE.search(parts[i - 1])
+        and not set(tokenize(p.stem)) & set(tokenize(parts[i - 1]))
     )
     for i, part in enumerate(parts):
         lead = part.split(maxsplit=1)
@@ -179,6 +208,8 @@ def _members(pieces: list[Piece]) -> list[bool]:
     when one ends with "and" ("corporate member of Freie Universität Berlin, Humboldt-Universität
     zu Berlin, and Berlin Institute of Health")."""
     member = [bool(_MEMBER_RE.match(p.text)) for p in pieces]
+    if any(_KEY_LAB_RE.search(p.text) for p in pieces):
+        member = [m or bool(_MINISTRY_RE.match(p.text)) for m, p in zip(member, pieces, strict=True)]
     for i, opens in enumerate(list(member)):
         if opens:
             last = next((j for j in range(i + 1, len(pieces)) if _AND_RE.match(pieces[j].text)), i)
@@ -235,15 +266,15 @@ class Piece(NamedTuple):
 def _pieces(part: str) -> list[Piece]:
     """A part cut where it names two bodies."""
     out: list[Piece] = []
-    for n, dashed in enumerate(_dash_split(part)):
-        glue = ", " if n == 0 else " "
+    cut, joint = _dash_split(part)
+    for n, dashed in enumerate(cut):
+        glue = ", " if n == 0 else joint
         for m, placed in enumerate(_at_split(dashed)):
             glue = glue if m == 0 else " at "
             of = _OF_UNIVERSITY_RE.match(placed.strip())
             if of is not None:
                 out.append(Piece(" ".join(of.group(1).split()), glue, True))
-                out.append(Piece(" ".join(of.group(2).split()), " of ", False))
-                continue
+                glue, placed = " of ", of.group(2)
             tail = _SCHOOL_TAIL_RE.split(placed.strip(), maxsplit=1)
             if len(tail) > 1 and not _names_body(tail[0]):
                 # "Baylor College of Medicine" is not Baylor's: the whole is searched as a name.
@@ -264,14 +295,18 @@ def _undonored(stem: str) -> str:
     return " ".join(terms[:cut])
 
 
-def _dash_split(text: str) -> list[str]:
+def _dash_split(text: str) -> tuple[list[str], str]:
     """``text`` cut at dashes and slashes between names of two words or more, or acronyms
     ("ICREA/Universitat de Barcelona"; not "Mind/Brain", "Hematology/Oncology"), and at a hyphen
-    after "University" ("Hebrew University-Hadassah Medical School"; not "Aix-Marseille")."""
+    after "University" ("Hebrew University-Hadassah Medical School"; not "Aix-Marseille"), or at
+"and" between two bodies' names that say their kind. With the cut, the glue that rejoins them."""
     cut = _DASH_RE.split(text)
     if len(cut) > 1 and all(len(c.split()) >= 2 or is_acronym(c.strip()) for c in cut):
-        return cut
-    return [text]
+        return cut, " "
+    cut = _AND_KIND_RE.split(text, maxsplit=1)
+    if len(cut) == 2 and all(len(c.split()) >= 2 and KINDS.intersection(tokenize(c)) for c in cut):
+        return cut, " and "
+    return [text], " "
 
 
 def _at_split(text: str) -> list[str]:

@@ -21,6 +21,7 @@ from rapidfuzz.distance import OSA
 from trgraph.resolve.vocab import (
     DECISIVE,
     DESCRIPTORS,
+    DISCIPLINES,
     KINDS,
     PLACE_MODIFIERS,
     TYPE_WORDS,
@@ -292,13 +293,25 @@ def align(
 
 def _misplaced_modifiers(a: Sequence[str], b: Sequence[str]) -> frozenset[str]:
     """Place modifiers both names have but on different words ("University of *Southern*
-    California" is not California *Southern* University): they pair with nothing."""
+    California" is not California *Southern* University), and disciplines both have but on
+    different kinds ("Nanjing University *Medical* School" is not Nanjing *Medical* University):
+    they pair with nothing."""
     out = set()
     for tok in PLACE_MODIFIERS.intersection(a).intersection(b):
         after_a, after_b = _next(a, tok), _next(b, tok)
         if after_a != after_b and (after_a in b or after_b in a):
             out.add(tok)
+    for tok in DISCIPLINES.intersection(a).intersection(b):
+        kind_a, kind_b = _next_kind(a, tok), _next_kind(b, tok)
+        if kind_a is not None and kind_b is not None and kind_a != kind_b:
+            out.add(tok)
     return frozenset(out)
+
+
+def _next_kind(tokens: Sequence[str], tok: str) -> str | None:
+    """The first kind word after the first ``tok`` of ``tokens``, if any."""
+    i = tokens.index(tok)
+    return next((t for t in tokens[i + 1 :] if t in KINDS), None)
 
 
 def _next(tokens: Sequence[str], tok: str) -> str | None:
