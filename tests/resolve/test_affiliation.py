@@ -99,6 +99,14 @@ def test_quoted_names_are_searched_and_member_of_parts_only_when_nothing_else_is
     assert "Ministry of Education" in searched("Department of Planning, Ministry of Education")
 
 
+def test_a_french_unit_code_is_no_name() -> None:
+    assert searched("CNRS UMR 3569") == ["CNRS"]
+    assert searched("Inserm UMR-S 1270, Université de Paris") == ["Inserm", "Université de Paris",
+                                                                  "Inserm, Université de Paris"]
+    assert "Inserm" in searched("Institut Cochin, Inserm U1016")
+    assert "LGDP" in searched("LGDP-UMR5096")
+
+
 def test_a_middle_dot_separates_parts_and_a_slash_cuts_off_an_acronym() -> None:
     assert "Observatoire de Paris" in searched("Observatoire de Paris · Laboratory for Space Studies")
     assert "Universitat de Barcelona" in searched("ICREA/Universitat de Barcelona")

@@ -41,6 +41,9 @@ def test_fold_case_accents_punctuation_and_ampersand() -> None:
         ("ООО «Байкал»", "Baykal LLC"),
         ("Università degli Studi di Torino", "Università di Torino"),
         ("Facultad de Medicina", "Faculty of Medicina"),
+        # A German compound on "Universität", written as one word or two.
+        ("Charité - Universitäts medizin Berlin", "Charité - Universitätsmedizin Berlin"),
+        ("Ruhruniversität Bochum", "Ruhr-Universität Bochum"),
     ],
 )
 def test_variants_normalise_to_the_same_core(variant: str, canonical: str) -> None:

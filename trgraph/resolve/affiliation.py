@@ -59,6 +59,9 @@ _MINISTRY_RE = re.compile(r"^(?:the\s+)?(?:chinese\s+)?ministry\s+of\b", re.I)
 #: The last part of a list ("…, and Berlin Institute of Health").
 _AND_RE = re.compile(r"^(?:and|&)\s", re.I)
 _NUMBER_RE = re.compile(r"\b\d+\b")
+#: The code of a French research unit ("UMR 5096", "UMR-S 1270", "U955", "EA 6311"): a unit's
+#: number, no name ("CNRS UMR 3569" is the CNRS).
+_UNIT_CODE_RE = re.compile(r"(?:[-‐]\s*)?\b(?:UMR[-_ ]?S|UMRS?|USR|UPR|UMS|UAR|ERL|FRE|IRL|EA|UR|U|CIC)[-\s]?\d{2,4}\b")
 #: Within a part, a dash between spaces or a slash separates two bodies ("CNRS - Université
 #: Lyon 1", "University of Zurich/ETH Zurich").
 _DASH_RE = re.compile(r"\s[-–—]\s|/|(?<=University)-(?=[A-Z])")
@@ -127,6 +130,7 @@ def affiliation_queries(
     (token tuples, :attr:`CandidateIndex.cities`) are the places a last part may be."""
     # Bare numbers (footnote marks, postcodes) end a part: "University of Oxford 1 Nuffield
     # Department of Medicine" is two.
+    text = _UNIT_CODE_RE.sub(" ", text)
     pieces = [piece for p in _SPLIT_RE.split(text) for q in _NUMBER_RE.split(p) for piece in _pieces(q)]
     pieces = [piece for piece in pieces if piece.text]
     country = None

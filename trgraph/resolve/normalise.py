@@ -177,12 +177,24 @@ def tokenize(text: str, *, organisation: bool = True, expand: bool = True) -> li
         return out
     out = _numbers(out)
     expanded: list[str] = []
-    for tok in out:
+    for tok in (part for whole in out for part in _compound(whole)):
         if expand and tok in _EXPANSIONS and len(out) > 1:
             expanded.extend(_EXPANSIONS[tok])
             continue
         expanded.append(_word(tok))
     return expanded
+
+
+#: A German compound on "Universität", written as one word or two ("Ruhruniversität",
+#: "Universitätsmedizin" / "Universitäts medizin").
+_COMPOUND_RE = re.compile(r"^(?:([a-z]{3,})(universitat)|(universitats)([a-z]{4,}))$")
+
+
+def _compound(tok: str) -> tuple[str, ...]:
+    found = _COMPOUND_RE.match(tok)
+    if found is None:
+        return (tok,)
+    return tuple(part for part in found.groups() if part)
 
 
 @lru_cache(maxsize=262144)
