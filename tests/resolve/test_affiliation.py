@@ -107,6 +107,12 @@ def test_a_french_unit_code_is_no_name() -> None:
     assert "LGDP" in searched("LGDP-UMR5096")
 
 
+def test_a_full_stop_after_a_word_separates_parts() -> None:
+    assert "University of Washington" in searched("Institute for Protein Design. University of Washington")
+    assert searched("Univ. of Washington") == ["Univ. of Washington"]
+    assert searched("Onderz. Form. I.") == ["Onderz. Form. I."]
+
+
 def test_a_middle_dot_separates_parts_and_a_slash_cuts_off_an_acronym() -> None:
     assert "Observatoire de Paris" in searched("Observatoire de Paris · Laboratory for Space Studies")
     assert "Universitat de Barcelona" in searched("ICREA/Universitat de Barcelona")

@@ -41,10 +41,12 @@ from trgraph.resolve.choice import (
     units_dropped,
 )
 from trgraph.resolve.index import CandidateIndex, Hit, Query
-from trgraph.resolve.normalise import STOPWORDS, country_code, fold, is_acronym, tokenize, words
+from trgraph.resolve.normalise import ABBREVIATIONS, STOPWORDS, country_code, fold, is_acronym, tokenize, words
 from trgraph.resolve.vocab import KINDS
 
 _SPLIT_RE = re.compile(r"[,;，；·]")
+#: A word, a full stop and a capital ("… Design. University of Washington").
+_FULL_STOP_RE = re.compile(r"\b(\w+)\.\s+(?=[A-Z]\w*\s+\w)")
 #: A name in quotation marks ("FSBEI of HE «Pushkin State Russian Language Institute»").
 _QUOTED_RE = re.compile(r"[«»“”„\"]([^«»“”„\"]{4,})[«»“”„\"]")
 #: A university's name in brackets.
@@ -130,7 +132,7 @@ def affiliation_queries(
     (token tuples, :attr:`CandidateIndex.cities`) are the places a last part may be."""
     # Bare numbers (footnote marks, postcodes) end a part: "University of Oxford 1 Nuffield
     # Department of Medicine" is two.
-    text = _UNIT_CODE_RE.sub(" ", text)
+    text = _full_stops(_UNIT_CODE_RE.sub(" ", text))
     pieces = [piece for p in _SPLIT_RE.split(text) for q in _NUMBER_RE.split(p) for piece in _pieces(q)]
     pieces = [piece for piece in pieces if piece.text]
     country = None
@@ -205,6 +207,19 @@ def affiliation_queries(
                 joined = f"{tail}{pieces[i + 1].glue}{parts[i + 1]}"
                 queries.append(Query(f"{key}#{i + 1}{TAIL}", [joined], country=country, slack=SLACK))
     return queries
+
+
+def _full_stops(text: str) -> str:
+    """``text`` with a full stop that ends a word, not an abbreviation or an initial, before a name
+    of two words or more, read as a comma ("Institute for Protein Design. University of
+    Washington"; not "Univ. of Washington", nor "Onderz. Form. I.")."""
+    def comma(m: re.Match[str]) -> str:
+        word = m.group(1)
+        if len(word) < 4 or word.isupper() or fold(word) in ABBREVIATIONS:
+            return m.group(0)
+        return f"{word}, "
+
+    return _FULL_STOP_RE.sub(comma, text)
 
 
 def _members(pieces: list[Piece]) -> list[bool]:
