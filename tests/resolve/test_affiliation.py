@@ -19,6 +19,13 @@ def test_footnote_numbers_end_a_part_and_the_country_becomes_a_hint() -> None:
     assert "Oxford" not in names  # the city before the country is not searched alone
 
 
+def test_a_small_number_after_a_part_is_also_searched_with_it() -> None:
+    names = searched("Université Claude Bernard Lyon 1, CNRS")
+    assert "Université Claude Bernard Lyon" in names and "Université Claude Bernard Lyon 1" in names
+    assert "Université Paris 1" in searched("Université Paris 1 Panthéon-Sorbonne")
+    assert not any(n.endswith("2018") for n in searched("University of Oxford 2018 Nuffield Department"))
+
+
 def test_departments_are_searched_only_in_pairs_or_when_nothing_else_is_left() -> None:
     names = searched("Department of Microbiology, Harvard Medical School")
     assert "Department of Microbiology" not in names and "Harvard Medical School" in names

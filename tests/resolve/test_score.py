@@ -135,6 +135,11 @@ def test_a_name_that_is_a_code_and_its_number_has_no_series() -> None:
     fund = score_names(name_forms("Blackstone Capital Partners VII L.P."),
                        name_forms("Blackstone Capital Partners VIII L.P."), weights)
     assert fund is not None and fund.method == "number_differs" and REVIEW <= fund.score < AUTO
+    # Nor is a small number beside a unit's code: "Inserm 12" (a footnote) is not "Inserm 1210".
+    corpus.append("Inserm 1210")
+    weights = TokenWeights.from_forms(f.tokens for n in corpus for f in name_forms(n))
+    unit = score_names(name_forms("Inserm 12"), name_forms("Inserm 1210"), weights)
+    assert unit is not None and unit.method != "number_differs" and unit.score < REVIEW
 
 
 @pytest.mark.parametrize(

@@ -133,7 +133,7 @@ def affiliation_queries(
     # Bare numbers (footnote marks, postcodes) end a part: "University of Oxford 1 Nuffield
     # Department of Medicine" is two.
     text = _full_stops(_UNIT_CODE_RE.sub(" ", text))
-    pieces = [piece for p in _SPLIT_RE.split(text) for q in _NUMBER_RE.split(p) for piece in _pieces(q)]
+    pieces = [piece for p in _SPLIT_RE.split(text) for piece in _numbered_pieces(p)]
     pieces = [piece for piece in pieces if piece.text]
     country = None
     if pieces:
@@ -159,6 +159,9 @@ def affiliation_queries(
         # Units then, before what they are members of ("Key Laboratory of …, Ministry of Education").
         named = [not m for m in member] if not all(member) else [True] * len(parts)
     queries = [Query(f"{key}#{i}", [p], country=country, slack=SLACK) for i, p in enumerate(parts) if named[i]]
+    # With the number after it, apart: a number is a rare word, and would crowd the candidates out.
+    queries.extend(Query(f"{key}#{i}", [f"{p} {pieces[i].number}"], country=country, slack=SLACK)
+                   for i, p in enumerate(parts) if named[i] and pieces[i].number)
     queries.extend(
         Query(f"{key}#{i + 1}{PAIR}", [f"{a}{pieces[i + 1].glue}{b}"], country=country, slack=SLACK)
         for i, (a, b) in enumerate(pairwise(parts))
@@ -280,6 +283,21 @@ class Piece(NamedTuple):
     glue: str
     unit: bool
     stem: str | None = None
+    number: str | None = None
+
+
+def _numbered_pieces(part: str) -> list[Piece]:
+    """The pieces of a comma part, cut at bare numbers too; a piece a small number follows keeps
+    it (:attr:`Piece.number`), which may be part of its name ("Université Lyon 1", not only the
+    footnote of "University of Oxford 1 Nuffield Department of Medicine")."""
+    numbers = _NUMBER_RE.findall(part)
+    out: list[Piece] = []
+    for j, chunk in enumerate(_NUMBER_RE.split(part)):
+        found = _pieces(chunk)
+        if found and j < len(numbers) and len(numbers[j]) <= 2:
+            found[-1] = found[-1]._replace(number=numbers[j])
+        out.extend(found)
+    return out
 
 
 def _pieces(part: str) -> list[Piece]:

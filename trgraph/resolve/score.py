@@ -197,9 +197,11 @@ def _variant(al: Alignment, a: Sequence[str], b: Sequence[str], weights: TokenWe
         return None  # the same word, left unpaired where it stands: a place modifier misplaced
     if x.isdigit() and y.isdigit():
         # The series of a name ("Blackstone Partners"), not a name that is a code and its number
-        # ("UMR_S 284" / "UMR_S 1260": two unrelated laboratories).
+        # ("UMR_S 284" / "UMR_S 1260": two unrelated laboratories), nor a footnote's number beside
+        # a unit's ("Inserm 12" / "Inserm 1210").
         named = any(weights.rare(p.a) and len(p.a) > 1 for p in al.pairs)
-        return "number_differs" if named and a[-1] == x and b[-1] == y else None
+        series = abs(len(x) - len(y)) <= 1
+        return "number_differs" if named and series and a[-1] == x and b[-1] == y else None
     if x.isdigit() or y.isdigit() or x in country_words() or y in country_words():
         return None  # a number against a word, or another country, is another organisation
     if min(len(x), len(y)) < FUZZY_MIN_LEN:
