@@ -87,6 +87,11 @@ def test_dashes_and_slashes_separate_bodies_of_two_words_or_more() -> None:
     assert "University of Groningen" in names and "University Medical Center Groningen" in names
     assert "University of Groningen and University Medical Center Groningen" in names
     assert "Institute of Science" not in searched("Institute of Science and Technology Austria")
+    # A name before "and" that ends as names do (a kind, a place) is cut from the one after.
+    names = searched("School of Public Health, National University of Singapore and National University Health System")
+    assert "National University of Singapore" in names and "National University Health System" in names
+    names = searched("Hubrecht Institute, Royal Netherlands Academy of Arts and Sciences and University Medical Center")
+    assert "Royal Netherlands Academy of Arts and Sciences" in names and "Sciences" not in names
 
 
 def test_quoted_names_are_searched_and_member_of_parts_only_when_nothing_else_is_named() -> None:
@@ -99,6 +104,8 @@ def test_quoted_names_are_searched_and_member_of_parts_only_when_nothing_else_is
                      "and Berlin Institute of Health, Department of Neurology")
     assert names == ["Charité"]
     assert searched("Member of the German Center for Lung Research") == ["German Center for Lung Research"]
+    names = searched("Charité, corporate member of Freie Universität Berlin and Humboldt-Universität zu Berlin")
+    assert names == ["Charité"]
     # A ministry accrediting a key laboratory is what the laboratory is a member of; a university in
     # brackets is a name of its own.
     names = searched("Key Laboratory of Cardiovascular Sciences (Peking University), Ministry of Education")

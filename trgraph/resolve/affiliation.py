@@ -86,11 +86,10 @@ _AT_RE = re.compile(r"\s+at\s+", re.I)
 #: A body that " at " may follow to name its host ("Geisel School of Medicine at Dartmouth"), where
 #: a university would be a campus at a place.
 _UNIT_BODY_RE = re.compile(r"\b(?:school|institute|institut|centre|center|college)\b(?!.*\buniversit)", re.I)
-#: "And" before a second body's name ("University of Groningen and University Medical Center
-#: Groningen"), cut when the name before it has a kind too.
-_AND_KIND_RE = re.compile(
-    r"\s(?:and|et|und|&)\s+(?=(?:the\s+)?(?:Universi|Institut|College|Hospital|H[ôo]pital|Academy|School))"
-)
+#: "And" before a capital, where a second body's name may begin ("University of Groningen and
+#: University Medical Center Groningen"), and a name that begins with its kind.
+_AND_RE_INSIDE = re.compile(r"\s(?:and|et|und|&)\s+(?=[A-Z])")
+_KIND_START_RE = re.compile(r"(?:the\s+)?(?:Universi|Institut|College|Hospital|H[ôo]pital|Academy|School)", re.I)
 _TYPED_RE = re.compile(r"\b(?:universit|institut|college)", re.I)
 #: A part that names a university, not a university's hospital ("University College London
 #: Hospitals", "Universitätsklinikum Erlangen", "Hospital Clínico Universitario").
@@ -123,6 +122,8 @@ EMBEDDED_SCORE = 0.85
 #: A head is the whole name, so it must match as one (a tail may run on past its name).
 HEAD_MIN_SCORE = 0.9
 SLACK = 0.3
+#: What rejoins two names cut at "and".
+AND_GLUE = " and "
 
 
 def affiliation_queries(
@@ -133,7 +134,7 @@ def affiliation_queries(
     # Bare numbers (footnote marks, postcodes) end a part: "University of Oxford 1 Nuffield
     # Department of Medicine" is two.
     text = _full_stops(_UNIT_CODE_RE.sub(" ", text))
-    pieces = [piece for p in _SPLIT_RE.split(text) for piece in _numbered_pieces(p)]
+    pieces = [piece for p in _SPLIT_RE.split(text) for piece in _numbered_pieces(p, cities)]
     pieces = [piece for piece in pieces if piece.text]
     country = None
     if pieces:
@@ -237,6 +238,9 @@ def _members(pieces: list[Piece]) -> list[bool]:
             last = next((j for j in range(i + 1, len(pieces)) if _AND_RE.match(pieces[j].text)), i)
             for j in range(i, last + 1):
                 member[j] = True
+    for j in range(1, len(pieces)):
+        # "member of Freie Universität Berlin and Humboldt-Universität zu Berlin": both.
+        member[j] = member[j] or (member[j - 1] and pieces[j].glue == AND_GLUE)
     return member
 
 
@@ -286,24 +290,24 @@ class Piece(NamedTuple):
     number: str | None = None
 
 
-def _numbered_pieces(part: str) -> list[Piece]:
+def _numbered_pieces(part: str, cities: frozenset[tuple[str, ...]]) -> list[Piece]:
     """The pieces of a comma part, cut at bare numbers too; a piece a small number follows keeps
     it (:attr:`Piece.number`), which may be part of its name ("Université Lyon 1", not only the
     footnote of "University of Oxford 1 Nuffield Department of Medicine")."""
     numbers = _NUMBER_RE.findall(part)
     out: list[Piece] = []
     for j, chunk in enumerate(_NUMBER_RE.split(part)):
-        found = _pieces(chunk)
+        found = _pieces(chunk, cities)
         if found and j < len(numbers) and len(numbers[j]) <= 2:
             found[-1] = found[-1]._replace(number=numbers[j])
         out.extend(found)
     return out
 
 
-def _pieces(part: str) -> list[Piece]:
+def _pieces(part: str, cities: frozenset[tuple[str, ...]]) -> list[Piece]:
     """A part cut where it names two bodies."""
     out: list[Piece] = []
-    cut, joint = _dash_split(part)
+    cut, joint = _dash_split(part, cities)
     for n, dashed in enumerate(cut):
         glue = ", " if n == 0 else joint
         for m, placed in enumerate(_at_split(dashed)):
@@ -332,7 +336,7 @@ def _undonored(stem: str) -> str:
     return " ".join(terms[:cut])
 
 
-def _dash_split(text: str) -> tuple[list[str], str]:
+def _dash_split(text: str, cities: frozenset[tuple[str, ...]]) -> tuple[list[str], str]:
     """``text`` cut at dashes and slashes between names of two words or more, or acronyms
     ("ICREA/Universitat de Barcelona"; not "Mind/Brain", "Hematology/Oncology"), and at a hyphen
     after "University" ("Hebrew University-Hadassah Medical School"; not "Aix-Marseille"), or at
@@ -340,9 +344,16 @@ def _dash_split(text: str) -> tuple[list[str], str]:
     cut = _DASH_RE.split(text)
     if len(cut) > 1 and all(len(c.split()) >= 2 or is_acronym(c.strip()) for c in cut):
         return cut, " "
-    cut = _AND_KIND_RE.split(text, maxsplit=1)
-    if len(cut) == 2 and all(len(c.split()) >= 2 and KINDS.intersection(tokenize(c)) for c in cut):
-        return cut, " and "
+    for m in reversed(list(_AND_RE_INSIDE.finditer(text))):
+        left, right = text[: m.start()], text[m.end() :]
+        if not all(len(c.split()) >= 2 and KINDS.intersection(tokenize(c)) for c in (left, right)):
+            continue
+        # The name before "and" ends as names do, in a kind or a place ("… Hospital and Harvard
+        # Medical School", "National University of Singapore and …"), or the one after it begins
+        # as one ("… Groningen and University Medical Center"): not "Arts and Sciences".
+        end = left.split()[-1]
+        if _KIND_START_RE.match(right) or KINDS.intersection(tokenize(end)) or _place(end, cities):
+            return [left, right], AND_GLUE
     return [text], " "
 
 
