@@ -44,6 +44,7 @@ def test_fold_case_accents_punctuation_and_ampersand() -> None:
         # A German compound on "Universität", written as one word or two.
         ("Charité - Universitäts medizin Berlin", "Charité - Universitätsmedizin Berlin"),
         ("Ruhruniversität Bochum", "Ruhr-Universität Bochum"),
+        ("Universitätsmedizin Göttingen", "University Medicine Göttingen"),
     ],
 )
 def test_variants_normalise_to_the_same_core(variant: str, canonical: str) -> None:

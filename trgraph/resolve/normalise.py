@@ -59,7 +59,7 @@ ABBREVIATIONS: dict[str, str] = {
     "dept": "department", "lab": "laboratory", "labs": "laboratory", "res": "research", "eng": "engineering",
     "engr": "engineering", "engg": "engineering", "assoc": "association", "assn": "association",
     "govt": "government", "ctr": "center", "cntr": "center", "centre": "center", "centro": "center",
-    "zentrum": "center", "hosp": "hospital", "med": "medical", "coll": "college", "sch": "school",
+    "zentrum": "center", "medizin": "medicine", "hosp": "hospital", "med": "medical", "coll": "college", "sch": "school",
     "fac": "faculty", "polytech": "polytechnic", "st": "saint", "ste": "saint", "mt": "mount", "ft": "fort",
     "aeronaut": "aeronautics", "aeronautical": "aeronautics", "astronaut": "astronautics",
     "astronautical": "astronautics", "mech": "mechanical", "chem": "chemical", "phys": "physics",
