@@ -121,6 +121,23 @@ def test_a_french_unit_code_is_no_name() -> None:
     assert "LGDP" in searched("LGDP-UMR5096")
 
 
+def test_a_part_is_also_searched_without_the_bracket_it_ends_in_but_must_then_match_whole() -> None:
+    names = searched("Kavli Institute, Norwegian University of Science and Technology (NTNU)")
+    assert "Norwegian University of Science and Technology" in names
+    index = CandidateIndex([
+        ror("n1", "Norwegian University of Science and Technology", "education", country="NO"),
+        ror("m1", "Institute of Molecular Biology", "facility", country="DE"),
+        ror("m2", "ZMBH Alumni", "other", country="DE"),
+        *[ror(f"x{i}", f"University of {c}", "education") for i, c in enumerate(["Lyon", "Nantes", "Rennes"])],
+    ])
+    hit = match_affiliation(index, "Kavli Institute, Norwegian University of Science and Technology (NTNU)")
+    assert hit is not None and hit.entity.id == "ror:n1" and hit.score == 1.0
+    # "Center for Molecular Biology" scores 0.86 against the Institute, but without its bracket it
+    # must match whole: the score stands on the name as written, "(ZMBH)" and all.
+    hit = match_affiliation(index, "Center for Molecular Biology (ZMBH)")
+    assert hit is not None and hit.entity.id == "ror:m1" and hit.score < 0.8
+
+
 def test_a_full_stop_after_a_word_separates_parts() -> None:
     assert "University of Washington" in searched("Institute for Protein Design. University of Washington")
     assert searched("Univ. of Washington") == ["Univ. of Washington"]

@@ -49,6 +49,8 @@ _SPLIT_RE = re.compile(r"[,;，；·]")
 _FULL_STOP_RE = re.compile(r"\b(\w+)\.\s+(?=[A-Z]\w*\s+\w)")
 #: A name in quotation marks ("FSBEI of HE «Pushkin State Russian Language Institute»").
 _QUOTED_RE = re.compile(r"[«»“”„\"]([^«»“”„\"]{4,})[«»“”„\"]")
+#: A bracket that ends a part.
+_FINAL_BRACKET_RE = re.compile(r"\s*\([^()]*\)\s*$")
 #: A university's name in brackets.
 _BRACKETED_RE = re.compile(r"\(((?=[^()]*\s)[^()]*\buniversi[^()]*)\)", re.I)
 #: A part saying what the body is a member of ("Charité, corporate member of Freie Universität
@@ -115,8 +117,8 @@ _CONNECTORS = STOPWORDS | _AND | words("van von fur")
 #: name a school is named after (:attr:`Piece.stem`) and for the acronym a part begins with
 #: ("UCLA Cardiac Arrhythmia Center", "CNRS UMR 3569").
 HEAD, TAIL, STEM, LEAD = "^", "$", "@", "!"
-#: Marks the query for a pair of adjacent parts.
-PAIR = "+"
+#: Marks the query for a pair of adjacent parts, and for a part without the bracket it ends in.
+PAIR, BARE = "+", "~"
 #: The most a name found inside a part scores: for an analyst to judge, never linked unseen.
 EMBEDDED_SCORE = 0.85
 #: A head is the whole name, so it must match as one (a tail may run on past its name).
@@ -163,6 +165,12 @@ def affiliation_queries(
     # With the number after it, apart: a number is a rare word, and would crowd the candidates out.
     queries.extend(Query(f"{key}#{i}", [f"{p} {pieces[i].number}"], country=country, slack=SLACK)
                    for i, p in enumerate(parts) if named[i] and pieces[i].number)
+    # Without a bracket it ends in, apart, for the same reason: "Norwegian University of Science
+    # and Technology (NTNU)" (an acronym of its Norwegian name), "University of Exeter (Penryn Campus)".
+    # A bracket may also be what tells namesakes apart ("Center for Molecular Biology (ZMBH)"), so
+    # the name without it must match whole (:data:`HEAD_MIN_SCORE`).
+    queries.extend(Query(f"{key}#{i}{BARE}", [bare], country=country, slack=SLACK)
+                   for i, p in enumerate(parts) if named[i] and (bare := _FINAL_BRACKET_RE.sub("", p)) != p and bare)
     queries.extend(
         Query(f"{key}#{i + 1}{PAIR}", [f"{a}{pieces[i + 1].glue}{b}"], country=country, slack=SLACK)
         for i, (a, b) in enumerate(pairwise(parts))
@@ -409,7 +417,7 @@ def best_hits(
     named_universities: list[list[float]] = [[] for _ in texts]
     for query, o, hits in zip(queries, owner, results, strict=True):
         mark = query.key.rsplit("#", 1)[1]
-        position: float = int(mark.rstrip(HEAD + TAIL + STEM + LEAD + PAIR))
+        position: float = int(mark.rstrip(HEAD + TAIL + STEM + LEAD + PAIR + BARE))
         if mark.isdigit() and _UNIVERSITY_RE.search(query.names[0]):
             named_universities[o].append(position)
         if mark.endswith(PAIR):
@@ -426,6 +434,8 @@ def best_hits(
         else:
             if mark.endswith(PAIR):
                 hits = [hit for hit in hits if place_follows(query.names[0], hit)]
+            if mark.endswith(BARE):
+                hits = [hit for hit in hits if hit.score >= HEAD_MIN_SCORE]
             hits = [town_checked(hit, index) for hit in hits]
         # Scores only fall above (a name inside a part, a town not its own): min_score holds again.
         found[o].extend((position, hit) for hit in hits if hit.score >= min_score)
