@@ -138,6 +138,24 @@ def test_a_part_is_also_searched_without_the_bracket_it_ends_in_but_must_then_ma
     assert hit is not None and hit.entity.id == "ror:m1" and hit.score < 0.8
 
 
+def test_a_name_a_part_begins_with_and_runs_on_from_is_found_inside_it() -> None:
+    index = CandidateIndex([
+        ror("i1", "University of Iowa", "education", "funder", country="US"),
+        ror("d1", "Dalian University", "education", country="CN"),
+        ror("l1", "Louisiana State University", "education", "funder", country="US"),
+        Entity("ror:l2", EntityKind.ORGANISATION, "Louisiana State University Health Sciences Center New Orleans",
+               Provenance("ror", "l2", "test"), country="US", attrs={"types": ["education"], "city": "New Orleans"}),
+        *[ror(f"x{i}", f"University of {c}", "education") for i, c in enumerate(["Lyon", "Nantes", "Rennes"])],
+    ], part_of=[("ror:x0", "ror:l1"), ("ror:x1", "ror:l1")])  # the system has more parts than its centre
+    hit = match_affiliation(index, "University of Iowa Craniofacial Anomalies Research Center")
+    assert hit is not None and hit.entity.id == "ror:i1" and hit.score == EMBEDDED_SCORE
+    # Not when the next word carries the name on: a discipline, a qualifier, "of".
+    assert match_affiliation(index, "School of Bioengineering, Dalian University of Technology", min_score=0.7) is None
+    # A name the whole part matches wins over one it begins with, though both score alike.
+    hit = match_affiliation(index, "Department of Physiology, Louisiana State University Health Sciences Center")
+    assert hit is not None and hit.entity.id == "ror:l2"
+
+
 def test_a_full_stop_after_a_word_separates_parts() -> None:
     assert "University of Washington" in searched("Institute for Protein Design. University of Washington")
     assert searched("Univ. of Washington") == ["Univ. of Washington"]

@@ -42,7 +42,7 @@ from trgraph.resolve.choice import (
 )
 from trgraph.resolve.index import CandidateIndex, Hit, Query
 from trgraph.resolve.normalise import ABBREVIATIONS, STOPWORDS, country_code, fold, is_acronym, tokenize, words
-from trgraph.resolve.vocab import KINDS
+from trgraph.resolve.vocab import DECISIVE, KINDS, place_words
 
 _SPLIT_RE = re.compile(r"[,;，；·]")
 #: A word, a full stop and a capital ("… Design. University of Washington").
@@ -113,6 +113,8 @@ _INITIALS_RE = re.compile(r"^(?:[A-Z]\.?){1,2}$")
 _AND = words("and et und y e i en")
 #: Words that carry a name on ("University *of* Science", "Universidad *de* Chile"), folded.
 _CONNECTORS = STOPWORDS | _AND | words("van von fur")
+#: An article or "de" run into the next word ("d'Investigacions", "l'Énergie").
+_ELIDED_RE = re.compile(r"^[dl]['’]", re.I)
 #: Mark the queries for the head and the tail of a part (:func:`embedded_names`), for the
 #: name a school is named after (:attr:`Piece.stem`) and for the acronym a part begins with
 #: ("UCLA Cardiac Arrhythmia Center", "CNRS UMR 3569").
@@ -437,10 +439,42 @@ def best_hits(
             if mark.endswith(BARE):
                 hits = [hit for hit in hits if hit.score >= HEAD_MIN_SCORE]
             hits = [town_checked(hit, index) for hit in hits]
+            hits = [_run_found(hit, index) for hit in hits]
         # Scores only fall above (a name inside a part, a town not its own): min_score holds again.
         found[o].extend((position, hit) for hit in hits if hit.score >= min_score)
     return [choose(units_dropped(hits, named))
             for hits, named in zip(found, named_universities, strict=True)]
+
+
+def _run_found(hit: Hit, index: CandidateIndex) -> Hit:
+    """A hit whose whole name runs on, word for word, inside the part, with a rare word of its
+    own: as a name found inside a part ("University of Iowa Craniofacial Anomalies Research Center")."""
+    s = hit.name_score
+    if s is None or hit.score >= EMBEDDED_SCORE or not shares_rare_word(hit, index.weights):
+        return hit
+    a, b = s.a.tokens, s.b.tokens
+    if len(b) < 2 or len(a) <= len(b) or a[: len(b)] != b:
+        return hit
+    following = a[len(b)]
+    if following in KINDS or (following,) in index.cities or following in place_words() \
+            or any(following.startswith(w) for w in DECISIVE if len(w) >= 5) or following in DECISIVE:
+        return hit
+    if _carried_on(s.a.original, len(b)):
+        return hit
+    return _embedded(replace(hit, score=1.0))
+
+
+def _carried_on(name: str, count: int) -> bool:
+    """Whether the word after the first ``count`` tokens of ``name`` carries the name on ("Institut
+    Mar *d'*Investigacions Mèdiques", "Institute for Information Transmission Problems *of* the
+    Russian Academy")."""
+    seen = 0
+    for word in name.split():
+        if seen >= count:
+            # "And" may start another body's name ("University of Zurich and ETH Zurich").
+            return fold(word) in _CONNECTORS - _AND or bool(_ELIDED_RE.match(word))
+        seen += sum(1 for t in tokenize(word) if t not in STOPWORDS)
+    return False
 
 
 def _embedded(hit: Hit) -> Hit:

@@ -102,10 +102,10 @@ def choose(hits: list[tuple[float, Hit]]) -> Hit | None:
     if not hits:
         return None
     top = max(h.score for _, h in hits)
-    near = _namesakes_settled([(pos, h) for pos, h in hits if h.score >= top - NEAR])
+    near = [(pos, h) for pos, h in hits if h.score >= top - NEAR]
     # A name found inside a part is the answer only when no part names anything as well.
     whole = [(pos, h) for pos, h in near if "embedded_name" not in h.features]
-    near = whole or near
+    near = _namesakes_settled(whole or near)
     by_place = max(near, key=lambda ph: (ph[0], ph[1].score, ph[1].exact))[1]
     chosen = max(near, key=lambda ph: (standing(ph[1].entity), ph[0], ph[1].score, ph[1].exact))[1]
     if chosen is by_place:
