@@ -1,25 +1,23 @@
 """Free-text affiliation strings ("Dept. of Physics, Harbin Inst. of Technology, Harbin, China")
 resolved to one organisation of a :class:`~trgraph.resolve.index.CandidateIndex`.
 
-The string is cut at commas, semicolons and middle dots; each part, and each pair of adjacent
-parts (registries write "University of California, Los Angeles"), is searched as a
-name, forgiving words the part has besides the organisation's name (``SLACK``), and so is a
-name in quotation marks. A part saying what the body is a member of is searched only when
-nothing else is named. A part that names two bodies is cut once more, its pieces searched
-alone and rejoined: at a dash or slash between names of two words or more, or acronyms
-("University of Zurich/ETH Zurich"), before " at " a university or an acronym ("Perelman
-School of Medicine at the University of Pennsylvania", "… at UCLA") or the host of a school,
-institute or centre ("Geisel School of Medicine at Dartmouth"), and
-where a school follows its university ("Johns Hopkins University School of Medicine", "NYU School
-of Medicine"); a school named after its university without the word ("Harvard Medical School")
-has that name searched too, as a name inside a part (without a donor's name that initials mark:
-"Harvard T.H. Chan School of Public Health"), and so has the acronym a part begins with
-("UCLA Cardiac Arrhythmia Center"). A part that is a country becomes the country hint; bare
-numbers (postcodes, footnote marks) are dropped. A name inside a part written without a
-separator ("Columbia University Irving Medical Center", "Laboratoire HAVAE Université de
-Limoges") is searched too (:func:`embedded_names`), unless only its town follows it ("Trinity
-College Dublin"); it scores at most ``EMBEDDED_SCORE`` and counts only when no part names
-anything as well.
+The string is cut at commas, semicolons, middle dots and full stops after a word; each part, and
+each pair of adjacent parts (registries write "University of California, Los Angeles"), is searched
+as a name, forgiving words the part has besides the organisation's name (``SLACK``), and so is a
+name in quotation marks or a university's in brackets. A part saying what the body is a member of
+is searched only when nothing else is named. A part that names two bodies is cut once more
+(:mod:`trgraph.resolve.pieces`: at a dash, a slash or "and" between two names, before " at " a
+host, where a school or an "affiliated" hospital meets its university), its pieces searched alone
+and rejoined. A school named after its university without the word ("Harvard Medical School") has
+that name searched too, as a name inside a part (without a donor's name that initials mark:
+"Harvard T.H. Chan School of Public Health"), and so has the acronym a part begins with ("UCLA
+Cardiac Arrhythmia Center"). A part that is a country becomes the country hint; French unit codes
+("UMR 5096") are dropped; a small number after a part is searched with it as well as without it
+("Université Lyon 1", or a footnote mark), and a part ending in a bracket also without it. A name
+inside a part written without a separator ("Columbia University Irving Medical Center",
+"Laboratoire HAVAE Université de Limoges", "University of Iowa Craniofacial Anomalies Research
+Center") is searched too (:func:`embedded_names`), unless only its town follows it ("Trinity College
+Dublin"); it scores at most ``EMBEDDED_SCORE`` and counts only when no part names anything as well.
 
 Which of the hits the string names is settled in :mod:`trgraph.resolve.choice`.
 """
@@ -29,7 +27,6 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 from itertools import pairwise
-from typing import NamedTuple
 
 from trgraph.resolve.choice import (
     choose,
@@ -41,12 +38,11 @@ from trgraph.resolve.choice import (
     units_dropped,
 )
 from trgraph.resolve.index import CandidateIndex, Hit, Query
-from trgraph.resolve.normalise import ABBREVIATIONS, STOPWORDS, country_code, fold, is_acronym, tokenize, words
+from trgraph.resolve.normalise import STOPWORDS, country_code, fold, is_acronym, tokenize, words
+from trgraph.resolve.pieces import AND_GLUE, Piece, full_stops, is_place, numbered_pieces
 from trgraph.resolve.vocab import DECISIVE, KINDS, place_words
 
 _SPLIT_RE = re.compile(r"[,;，；·]")
-#: A word, a full stop and a capital ("… Design. University of Washington").
-_FULL_STOP_RE = re.compile(r"\b(\w+)\.\s+(?=[A-Z]\w*\s+\w)")
 #: A name in quotation marks ("FSBEI of HE «Pushkin State Russian Language Institute»").
 _QUOTED_RE = re.compile(r"[«»“”„\"]([^«»“”„\"]{4,})[«»“”„\"]")
 #: A bracket that ends a part.
@@ -62,37 +58,9 @@ _KEY_LAB_RE = re.compile(r"\bkey\s+laborator", re.I)
 _MINISTRY_RE = re.compile(r"^(?:the\s+)?(?:chinese\s+)?ministry\s+of\b", re.I)
 #: The last part of a list ("…, and Berlin Institute of Health").
 _AND_RE = re.compile(r"^(?:and|&)\s", re.I)
-_NUMBER_RE = re.compile(r"\b\d+\b")
 #: The code of a French research unit ("UMR 5096", "UMR-S 1270", "U955", "EA 6311"): a unit's
 #: number, no name ("CNRS UMR 3569" is the CNRS).
 _UNIT_CODE_RE = re.compile(r"(?:[-‐]\s*)?\b(?:UMR[-_ ]?S|UMRS?|USR|UPR|UMS|UAR|ERL|FRE|IRL|EA|UR|U|CIC)[-\s]?\d{2,4}\b")
-#: Within a part, a dash between spaces or a slash separates two bodies ("CNRS - Université
-#: Lyon 1", "University of Zurich/ETH Zurich").
-_DASH_RE = re.compile(r"\s[-–—]\s|/|(?<=University)-(?=[A-Z])")
-#: A school or faculty named after its university ("Johns Hopkins University School of
-#: Medicine", "Harvard Medical School", "Kobe University Graduate School of Medicine").
-_SCHOOL_TAIL_RE = re.compile(
-    r"\s(?=(?:(?:graduate\s+)?school|college|faculty)\s+of\b|(?:medical|dental|graduate|law|business)\s+school\b)",
-    re.I,
-)
-#: A school, not a college or faculty, which may be an institution of its own.
-_SCHOOL_RE = re.compile(r"(?:\w+\s+)?school\b", re.I)
-#: A school "of" or "at" its university ("Medical School of Nanjing University", "Perelman
-#: School of Medicine at the University of Pennsylvania"), or a campus "at" its place
-#: ("University of North Carolina at Chapel Hill"); a hospital affiliated to one ("The First
-#: Affiliated Hospital of Zhengzhou University").
-_OF_UNIVERSITY_RE = re.compile(
-    r"^(.*\b(?:school|affiliated(?:\s+\S+){0,3}?\s+(?:hospital|cent(?:er|re))))\s+of\s+(.*\buniversit.*)$", re.I
-)
-_AT_RE = re.compile(r"\s+at\s+", re.I)
-#: A body that " at " may follow to name its host ("Geisel School of Medicine at Dartmouth"), where
-#: a university would be a campus at a place.
-_UNIT_BODY_RE = re.compile(r"\b(?:school|institute|institut|centre|center|college)\b(?!.*\buniversit)", re.I)
-#: "And" before a capital, where a second body's name may begin ("University of Groningen and
-#: University Medical Center Groningen"), and a name that begins with its kind.
-_AND_RE_INSIDE = re.compile(r"\s(?:and|et|und|&)\s+(?=[A-Z])")
-_KIND_START_RE = re.compile(r"(?:the\s+)?(?:Universi|Institut|College|Hospital|H[ôo]pital|Academy|School)", re.I)
-_TYPED_RE = re.compile(r"\b(?:universit|institut|college)", re.I)
 #: A part that names a university, not a university's hospital ("University College London
 #: Hospitals", "Universitätsklinikum Erlangen", "Hospital Clínico Universitario").
 _UNIVERSITY_RE = re.compile(r"^(?!.*(?:hospital|h[oô]pital|klinik|clinic|ospedale)).*\buniversi(?!tari)", re.I)
@@ -107,8 +75,6 @@ _SUBUNIT_RE = re.compile(
 #: ("MRC Human Genetics Unit", "Jackson Laboratory").
 _UNIT_TAIL_RE = re.compile(r"\b(?:program(?:me)?|group|team|section|division|department|branch)$", re.I)
 _STATE_RE = re.compile(r"^[A-Z]{2}$")
-#: A person's initials in a name ("T.H.", "TH", "T").
-_INITIALS_RE = re.compile(r"^(?:[A-Z]\.?){1,2}$")
 #: "And" in the languages of affiliations, folded ("&" folds to "and").
 _AND = words("and et und y e i en")
 #: Words that carry a name on ("University *of* Science", "Universidad *de* Chile"), folded.
@@ -126,8 +92,6 @@ EMBEDDED_SCORE = 0.85
 #: A head is the whole name, so it must match as one (a tail may run on past its name).
 HEAD_MIN_SCORE = 0.9
 SLACK = 0.3
-#: What rejoins two names cut at "and".
-AND_GLUE = " and "
 
 
 def affiliation_queries(
@@ -137,8 +101,8 @@ def affiliation_queries(
     (token tuples, :attr:`CandidateIndex.cities`) are the places a last part may be."""
     # Bare numbers (footnote marks, postcodes) end a part: "University of Oxford 1 Nuffield
     # Department of Medicine" is two.
-    text = _full_stops(_UNIT_CODE_RE.sub(" ", text))
-    pieces = [piece for p in _SPLIT_RE.split(text) for piece in _numbered_pieces(p, cities)]
+    text = full_stops(_UNIT_CODE_RE.sub(" ", text))
+    pieces = [piece for p in _SPLIT_RE.split(text) for piece in numbered_pieces(p, cities)]
     pieces = [piece for piece in pieces if piece.text]
     country = None
     if pieces:
@@ -194,14 +158,14 @@ def affiliation_queries(
     queries.extend(
         Query(f"{key}#{i}{STEM}", [p.stem], country=country)
         for i, p in enumerate(pieces)
-        if p.stem is not None and not _place(p.stem, cities)
+        if p.stem is not None and not is_place(p.stem, cities)
     )
     # "University of California, Los Angeles School of Dentistry" is UCLA's school: its town goes
     # with the university before it.
     queries.extend(
         Query(f"{key}#{i}{PAIR}", [f"{parts[i - 1]}, {p.stem}"], country=country, slack=SLACK)
         for i, p in enumerate(pieces)
-        if i > 0 and p.stem is not None and _place(p.stem, cities) and _UNIVERSITY_RE.search(parts[i - 1])
+        if i > 0 and p.stem is not None and is_place(p.stem, cities) and _UNIVERSITY_RE.search(parts[i - 1])
         and not set(tokenize(p.stem)) & set(tokenize(parts[i - 1]))
     )
     for i, part in enumerate(parts):
@@ -213,7 +177,7 @@ def affiliation_queries(
     for i, (head, tail) in enumerate(embedded):
         # A head followed by its town alone is no name of its own: "Trinity College Dublin" is not
         # any Trinity College.
-        if head is not None and not _place(" ".join(parts[i].split()[len(head.split()):]), cities):
+        if head is not None and not is_place(" ".join(parts[i].split()[len(head.split()):]), cities):
             queries.append(Query(f"{key}#{i}{HEAD}", [head], country=country))
         if tail is not None:
             queries.append(Query(f"{key}#{i}{TAIL}", [tail], country=country, slack=SLACK))
@@ -221,19 +185,6 @@ def affiliation_queries(
                 joined = f"{tail}{pieces[i + 1].glue}{parts[i + 1]}"
                 queries.append(Query(f"{key}#{i + 1}{TAIL}", [joined], country=country, slack=SLACK))
     return queries
-
-
-def _full_stops(text: str) -> str:
-    """``text`` with a full stop that ends a word, not an abbreviation or an initial, before a name
-    of two words or more, read as a comma ("Institute for Protein Design. University of
-    Washington"; not "Univ. of Washington", nor "Onderz. Form. I.")."""
-    def comma(m: re.Match[str]) -> str:
-        word = m.group(1)
-        if len(word) < 4 or word.isupper() or fold(word) in ABBREVIATIONS:
-            return m.group(0)
-        return f"{word}, "
-
-    return _FULL_STOP_RE.sub(comma, text)
 
 
 def _members(pieces: list[Piece]) -> list[bool]:
@@ -286,107 +237,6 @@ def _boundary(word: str) -> bool:
     if folded in _AND or word.endswith(")") or is_acronym(word):
         return True
     return word[:1].islower() and folded not in _CONNECTORS
-
-
-class Piece(NamedTuple):
-    """A name in an affiliation string: its text, the glue that rejoins it to the piece before
-    (", " for a comma part), whether it is a unit of the body next to it and, for a school named
-    after its university without saying "university" ("Harvard Medical School"), that name."""
-
-    text: str
-    glue: str
-    unit: bool
-    stem: str | None = None
-    number: str | None = None
-
-
-def _numbered_pieces(part: str, cities: frozenset[tuple[str, ...]]) -> list[Piece]:
-    """The pieces of a comma part, cut at bare numbers too; a piece a small number follows keeps
-    it (:attr:`Piece.number`), which may be part of its name ("Université Lyon 1", not only the
-    footnote of "University of Oxford 1 Nuffield Department of Medicine")."""
-    numbers = _NUMBER_RE.findall(part)
-    out: list[Piece] = []
-    for j, chunk in enumerate(_NUMBER_RE.split(part)):
-        found = _pieces(chunk, cities)
-        if found and j < len(numbers) and len(numbers[j]) <= 2:
-            found[-1] = found[-1]._replace(number=numbers[j])
-        out.extend(found)
-    return out
-
-
-def _pieces(part: str, cities: frozenset[tuple[str, ...]]) -> list[Piece]:
-    """A part cut where it names two bodies."""
-    out: list[Piece] = []
-    cut, joint = _dash_split(part, cities)
-    for n, dashed in enumerate(cut):
-        glue = ", " if n == 0 else joint
-        for m, placed in enumerate(_at_split(dashed)):
-            glue = glue if m == 0 else " at "
-            of = _OF_UNIVERSITY_RE.match(placed.strip())
-            if of is not None:
-                out.append(Piece(" ".join(of.group(1).split()), glue, True))
-                glue, placed = " of ", of.group(2)
-            tail = _SCHOOL_TAIL_RE.split(placed.strip(), maxsplit=1)
-            if len(tail) > 1 and not _names_body(tail[0]):
-                # "Baylor College of Medicine" is not Baylor's: the whole is searched as a name.
-                stem = _undonored(tail[0]) if _SCHOOL_RE.match(tail[1]) else None
-                out.append(Piece(" ".join(placed.split()), glue, False, stem))
-                continue
-            out.append(Piece(" ".join(tail[0].split()), glue, False))
-            if len(tail) > 1:
-                out.append(Piece(" ".join(tail[1].split()), " ", True))
-    return out
-
-
-def _undonored(stem: str) -> str:
-    """A school's stem without the donor's name that initials mark: "Harvard T.H. Chan" is
-    Harvard's school, "Harvard TH Chan" and "Harvard T H Chan" too."""
-    terms = stem.split()
-    cut = next((k for k in range(1, len(terms) - 1) if _INITIALS_RE.match(terms[k])), len(terms))
-    return " ".join(terms[:cut])
-
-
-def _dash_split(text: str, cities: frozenset[tuple[str, ...]]) -> tuple[list[str], str]:
-    """``text`` cut at dashes and slashes between names of two words or more, or acronyms
-    ("ICREA/Universitat de Barcelona"; not "Mind/Brain", "Hematology/Oncology"), and at a hyphen
-    after "University" ("Hebrew University-Hadassah Medical School"; not "Aix-Marseille"), or at
-"and" between two bodies' names that say their kind. With the cut, the glue that rejoins them."""
-    cut = _DASH_RE.split(text)
-    if len(cut) > 1 and all(len(c.split()) >= 2 or is_acronym(c.strip()) for c in cut):
-        return cut, " "
-    for m in reversed(list(_AND_RE_INSIDE.finditer(text))):
-        left, right = text[: m.start()], text[m.end() :]
-        if not all(len(c.split()) >= 2 and KINDS.intersection(tokenize(c)) for c in (left, right)):
-            continue
-        # The name before "and" ends as names do, in a kind or a place ("… Hospital and Harvard
-        # Medical School", "National University of Singapore and …"), or the one after it begins
-        # as one ("… Groningen and University Medical Center"): not "Arts and Sciences".
-        end = left.split()[-1]
-        if _KIND_START_RE.match(right) or KINDS.intersection(tokenize(end)) or _place(end, cities):
-            return [left, right], AND_GLUE
-    return [text], " "
-
-
-def _at_split(text: str) -> list[str]:
-    """``text`` cut before " at " when a university, an institute or an acronym follows, or when
-    a school, institute or centre stands before it ("Geisel School of Medicine at Dartmouth"; a
-    university before it is a campus at its place: "University of North Carolina at Chapel Hill")."""
-    cut = _AT_RE.split(text, maxsplit=1)
-    if len(cut) == 2 and (_names_body(cut[1]) or _UNIT_BODY_RE.search(cut[0])):
-        return cut
-    return [text]
-
-
-def _names_body(text: str) -> bool:
-    """A university, institute or college by name, or an acronym ("NYU", "UCLA")."""
-    return bool(_TYPED_RE.search(text)) or is_acronym(text.strip())
-
-
-def _place(name: str, cities: frozenset[tuple[str, ...]]) -> bool:
-    """A registry's city or a country: "Copenhagen Business School" is no school of a university
-    of Copenhagen."""
-    tokens = tuple(tokenize(name))
-    return tokens in cities or country_code(name) is not None
 
 
 def match_affiliation(

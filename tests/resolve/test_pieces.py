@@ -1,0 +1,40 @@
+"""Where an affiliation part is cut into the names it holds."""
+
+from __future__ import annotations
+
+from trgraph.resolve.normalise import tokenize
+from trgraph.resolve.pieces import AND_GLUE, full_stops, is_place, numbered_pieces
+
+CITIES = frozenset({tuple(tokenize("Los Angeles")), ("singapore",)})
+
+
+def texts(part: str) -> list[str]:
+    return [p.text for p in numbered_pieces(part, CITIES)]
+
+
+def test_a_small_number_ends_a_piece_and_is_kept_with_it() -> None:
+    pieces = [p for p in numbered_pieces("Université Claude Bernard Lyon 1", CITIES) if p.text]
+    assert [(p.text, p.number) for p in pieces] == [("Université Claude Bernard Lyon", "1")]
+    pieces = [p for p in numbered_pieces("University of Oxford 2018 Nuffield Department", CITIES) if p.text]
+    assert [(p.text, p.number) for p in pieces] == [("University of Oxford", None), ("Nuffield Department", None)]
+
+
+def test_a_school_is_cut_from_its_university_and_marked_a_unit() -> None:
+    pieces = numbered_pieces("Johns Hopkins University School of Medicine", CITIES)
+    assert [(p.text, p.unit) for p in pieces] == [("Johns Hopkins University", False), ("School of Medicine", True)]
+    pieces = numbered_pieces("The First Affiliated Hospital of Zhengzhou University", CITIES)
+    assert [(p.text, p.unit, p.glue) for p in pieces][1] == ("Zhengzhou University", False, " of ")
+
+
+def test_and_cuts_between_two_bodies_that_name_their_kind() -> None:
+    pieces = numbered_pieces("National University of Singapore and National University Health System", CITIES)
+    assert [p.text for p in pieces] == ["National University of Singapore", "National University Health System"]
+    assert pieces[1].glue == AND_GLUE
+    assert texts("Royal Netherlands Academy of Arts and Sciences") == ["Royal Netherlands Academy of Arts and Sciences"]
+
+
+def test_full_stops_and_places() -> None:
+    assert full_stops("Institute for Protein Design. University of Washington") == (
+        "Institute for Protein Design, University of Washington")
+    assert full_stops("Univ. of Washington") == "Univ. of Washington"
+    assert is_place("Los Angeles", CITIES) and is_place("France", CITIES) and not is_place("Harvard", CITIES)
