@@ -22,6 +22,15 @@ def test_alignment_pairs_merged_and_fuzzy_tokens(weights: TokenWeights) -> None:
     assert al.pairs[0].how == "fuzzy" and al.pairs[0].similarity == pytest.approx(0.9)
 
 
+def test_a_short_word_may_be_the_initials_of_words_the_other_name_spells_out(weights: TokenWeights) -> None:
+    al = align(name_forms("Louis Stokes Cleveland Department of Veterans Affairs Medical Center")[0].tokens,
+               name_forms("Louis Stokes Cleveland VA Medical Center")[0].tokens, weights)
+    assert any(p.how == "initials" and p.b == "va" for p in al.pairs) and al.score(slack=0.3) >= 0.7
+    # Not of an organisation word, nor in a script without initials.
+    al = align(["department", "affair"], ["da"], weights)
+    assert not any(p.how == "initials" for p in al.pairs)
+
+
 def test_a_word_and_another_word_are_a_compound_not_an_abbreviation() -> None:
     corpus = ["George Washington University", "George Mason University", "University of Cape Town",
               "Institute of Technology", "Siemens AG"]

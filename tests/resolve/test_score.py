@@ -64,6 +64,11 @@ def test_one_typo_in_a_distinctive_word_is_for_review_never_auto(weights: TokenW
     assert abbreviated >= AUTO
 
 
+def test_initials_read_as_words_are_for_review_never_auto(weights: TokenWeights) -> None:
+    s = score_names(name_forms("Helmholtz Alberta Initiative"), name_forms("Helmholtz AI"), weights)
+    assert s is not None and s.features.get("initials_cap") == REVIEW_CAP and s.score <= REVIEW_CAP
+
+
 def test_type_word_missing_is_weak_evidence_against(weights: TokenWeights) -> None:
     assert REVIEW <= score("Tsinghua", "Tsinghua University", weights) < AUTO
 

@@ -249,6 +249,8 @@ def align(
     if rest_a and rest_b:
         rest_a, rest_b = _merged(rest_a, rest_b, weights, out)
         rest_b, rest_a = _merged(rest_b, rest_a, weights, out, swap=True)
+        rest_a, rest_b = _initialled(rest_a, rest_b, weights, out)
+        rest_b, rest_a = _initialled(rest_b, rest_a, weights, out, swap=True)
     if rest_a and rest_b:
         rest_a, rest_b = _fuzzy(rest_a, rest_b, weights, out)
     if misplaced:
@@ -345,6 +347,29 @@ def _merged(
         one.remove(tok)
         del other[start : start + size]
         return _merged(one, other, weights, out, swap=swap)
+    return one, other
+
+
+def _initialled(
+    one: list[str], other: list[str], weights: TokenWeights, out: Alignment, *, swap: bool = False
+) -> tuple[list[str], list[str]]:
+    """A short token of ``one`` that is the initials of as many consecutive tokens of ``other``
+    ("VA" ~ "Veterans Affairs")."""
+    for tok in list(one):
+        size = len(tok)
+        if not 2 <= size <= 4 or not (tok.isascii() and tok.isalpha()):
+            continue
+        for start in range(len(other) - size + 1):
+            run = other[start : start + size]
+            if "".join(t[0] for t in run) != tok or any(t in TYPE_WORDS for t in run):
+                continue
+            w = max(weights(t) for t in run)
+            joined = " ".join(run)
+            out.pairs.append(Pair(joined, tok, w, 1.0, "initials") if swap else Pair(tok, joined, w, 1.0, "initials"))
+            out.matched += w
+            one.remove(tok)
+            del other[start : start + size]
+            return _initialled(one, other, weights, out, swap=swap)
     return one, other
 
 

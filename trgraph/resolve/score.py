@@ -166,6 +166,11 @@ def score_forms(a: NameForm, b: NameForm, weights: TokenWeights, slack: float = 
     if fuzzy and best > REVIEW_CAP:
         features["fuzzy_distinctive_cap"] = REVIEW_CAP
         best = REVIEW_CAP
+    # Initials read as words ("VA" ~ "Veterans Affairs") may be a coincidence ("AI" ~ "Alberta
+    # Initiative"): for an analyst to judge.
+    if any(p.how == "initials" for p in al.pairs) and best > REVIEW_CAP:
+        features["initials_cap"] = REVIEW_CAP
+        best = REVIEW_CAP
     if a.legal and b.legal:
         ca, cb = legal_codes(a.legal) - {"x"}, legal_codes(b.legal) - {"x"}
         if ca and cb and not (ca & cb) and best > REVIEW_CAP:
