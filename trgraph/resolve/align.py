@@ -337,15 +337,9 @@ def _merged(
         if found is None:
             continue
         start, size = found
-        run = other[start : start + size]
-        if len(run) < size:
+        if len(other[start : start + size]) < size:
             continue
-        w = max(weights(t) for t in run)
-        joined = " ".join(run)
-        out.pairs.append(Pair(joined, tok, w, 1.0, "merged") if swap else Pair(tok, joined, w, 1.0, "merged"))
-        out.matched += w
-        one.remove(tok)
-        del other[start : start + size]
+        _pair_run(tok, one, other, start, size, "merged", weights, out, swap=swap)
         return _merged(one, other, weights, out, swap=swap)
     return one, other
 
@@ -363,14 +357,24 @@ def _initialled(
             run = other[start : start + size]
             if "".join(t[0] for t in run) != tok or any(t in TYPE_WORDS for t in run):
                 continue
-            w = max(weights(t) for t in run)
-            joined = " ".join(run)
-            out.pairs.append(Pair(joined, tok, w, 1.0, "initials") if swap else Pair(tok, joined, w, 1.0, "initials"))
-            out.matched += w
-            one.remove(tok)
-            del other[start : start + size]
+            _pair_run(tok, one, other, start, size, "initials", weights, out, swap=swap)
             return _initialled(one, other, weights, out, swap=swap)
     return one, other
+
+
+def _pair_run(
+    tok: str, one: list[str], other: list[str], start: int, size: int, how: str, weights: TokenWeights,
+    out: Alignment, *, swap: bool,
+) -> None:
+    """Pair ``tok`` of ``one`` with ``size`` tokens of ``other`` from ``start`` (weighing as the
+    heaviest of them), and take them out of both."""
+    run = other[start : start + size]
+    w = max(weights(t) for t in run)
+    joined = " ".join(run)
+    out.pairs.append(Pair(joined, tok, w, 1.0, how) if swap else Pair(tok, joined, w, 1.0, how))
+    out.matched += w
+    one.remove(tok)
+    del other[start : start + size]
 
 
 def max_edits(length: int) -> int:
