@@ -99,8 +99,9 @@ def affiliation_queries(
 ) -> list[Query]:
     """One query per part and per adjacent pair of parts of an affiliation string. ``cities``
     (token tuples, :attr:`CandidateIndex.cities`) are the places a last part may be."""
-    # Bare numbers (footnote marks, postcodes) end a part: "University of Oxford 1 Nuffield
-    # Department of Medicine" is two.
+    # A unit's code names no body; a full stop after a word ends a part as a comma does; bare
+    # numbers (footnote marks, postcodes) end a piece: "University of Oxford 1 Nuffield Department
+    # of Medicine" is two (numbered_pieces).
     text = full_stops(_UNIT_CODE_RE.sub(" ", text))
     pieces = [piece for p in _SPLIT_RE.split(text) for piece in numbered_pieces(p, cities)]
     pieces = [piece for piece in pieces if piece.text]
@@ -297,8 +298,10 @@ def best_hits(
 
 
 def _run_found(hit: Hit, index: CandidateIndex) -> Hit:
-    """A hit whose whole name runs on, word for word, inside the part, with a rare word of its
-    own: as a name found inside a part ("University of Iowa Craniofacial Anomalies Research Center")."""
+    """A hit whose whole name begins the part, word for word, and which shares a rare word with
+    it: as a name found inside a part ("University of Iowa Craniofacial Anomalies Research
+    Center"), unless the next word carries the name on: a kind, a place, a qualifier or
+    discipline (also in another language: "Fédérale"), or "of" (:func:`_carried_on`)."""
     s = hit.name_score
     if s is None or hit.score >= EMBEDDED_SCORE or not shares_rare_word(hit, index.weights):
         return hit

@@ -192,6 +192,7 @@ _COMPOUND_RE = re.compile(r"^(?:([a-z]{3,})(universitat)|(universitats)([a-z]{4,
 
 
 def _compound(tok: str) -> tuple[str, ...]:
+    """``tok`` cut where it is a name run into "universität", or "universitäts" into a word."""
     found = _COMPOUND_RE.match(tok)
     if found is None:
         return (tok,)
