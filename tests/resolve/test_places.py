@@ -61,11 +61,23 @@ def test_a_name_of_common_words_without_a_place_is_not_kept_without_its_city() -
     assert all("own_place_omitted" not in h.features for h in hits)
 
 
+def test_of_campuses_sharing_a_name_without_their_towns_the_one_with_its_initials_has_it(
+    places: CandidateIndex,
+) -> None:
+    # Chapel Hill, Charlotte and Greensboro are each "University of North Carolina at <town>"; ROR
+    # gives Chapel Hill alone the acronym "UNC", the initials of that name.
+    hit = best(places, "University of North Carolina")
+    assert hit is not None and hit.entity.id == "ror:0130frc33"
+    assert "own_place_omitted" in hit.features and hit.score <= PLACE_OMITTED_SCORE
+
+
 def test_the_full_name_still_decides(places: CandidateIndex) -> None:
     hit = best(places, "Imperial College London")
     assert hit is not None and hit.entity.id == "ror:041kmwe10" and hit.score == 1.0
     hit = best(places, "University of Washington")
     assert hit is not None and hit.entity.id == "ror:00cvxb145" and hit.score == 1.0
+    hit = best(places, "University of North Carolina at Charlotte")
+    assert hit is not None and hit.entity.id == "ror:04dawnj30" and hit.score == 1.0
 
 
 @pytest.mark.parametrize("name", [

@@ -80,10 +80,20 @@ def placeless_forms(
     for number, form, bracketed in found:
         key = (entities[number].provenance.dataset, form.tokens)
         # Companies that differ only by their bracketed country are one group's, and the country
-        # tells them apart (the query's, or the group's parent: Hit.parts), not their names.
-        if (bracketed or left[key] == {number}) and owners.get(key, {number}) == {number}:
+        # tells them apart (the query's, or the group's parent: Hit.parts), not their names. Of
+        # campuses that share a name without their towns, the one whose acronym is that name's
+        # initials is the one the name means ("UNC": the University of North Carolina at Chapel Hill).
+        sole = left[key] == {number} or [n for n in left[key] if _initialled(entities[n], form.tokens)] == [number]
+        if (bracketed or sole) and owners.get(key, {number}) == {number}:
             out.append((number, form))
     return out
+
+
+def _initialled(entity: Entity, stem: tuple[str, ...]) -> bool:
+    """The entity's acronym (ROR's ``acronyms``) is the initials of ``stem``."""
+    acronyms = entity.attrs.get("acronyms")
+    initials = "".join(t[0] for t in stem)
+    return isinstance(acronyms, list) and any(str(a).lower() == initials for a in acronyms)
 
 
 def place_omitted(s: NameScore) -> NameScore:
