@@ -83,13 +83,13 @@ def placeless_forms(
         # tells them apart (the query's, or the group's parent: Hit.parts), not their names. Of
         # campuses that share a name without their towns, the one whose acronym is that name's
         # initials is the one the name means ("UNC": the University of North Carolina at Chapel Hill).
-        sole = left[key] == {number} or [n for n in left[key] if _initialled(entities[n], form.tokens)] == [number]
+        sole = left[key] == {number} or [n for n in left[key] if _bears_initials(entities[n], form.tokens)] == [number]
         if (bracketed or sole) and owners.get(key, {number}) == {number}:
             out.append((number, form))
     return out
 
 
-def _initialled(entity: Entity, stem: tuple[str, ...]) -> bool:
+def _bears_initials(entity: Entity, stem: tuple[str, ...]) -> bool:
     """The entity's acronym (ROR's ``acronyms``) is the initials of ``stem``."""
     acronyms = entity.attrs.get("acronyms")
     initials = "".join(t[0] for t in stem)
