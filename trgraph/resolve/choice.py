@@ -118,11 +118,25 @@ def _namesakes_settled(hits: list[tuple[float, Hit]]) -> list[tuple[float, Hit]]
     """Of hits the same part names equally well (the same score, as exactly), only those with the
     most registered parts (:attr:`Hit.parts`): "European Molecular Biology Laboratory" is the one
     in Heidelberg that the others are sites of, whatever roles a site has besides."""
+    # A record still in use before one that is not (ROR's "inactive", "withdrawn": "Université de
+    # Nantes" is now "Nantes Université"), then the name as written ("Center for Open Science" is
+    # not LMU's "Open Science Center").
+    active = {(pos, h.score) for pos, h in hits if _in_use(h.entity)}
+    hits = [(pos, h) for pos, h in hits if _in_use(h.entity) or (pos, h.score) not in active]
+    spelt: dict[tuple[float, float], int] = {}
+    for pos, h in hits:
+        spelt[(pos, h.score)] = max(spelt.get((pos, h.score), 0), h.exact)
+    hits = [(pos, h) for pos, h in hits if h.exact == spelt[(pos, h.score)]]
     most: dict[tuple[float, float, int], int] = {}
     for pos, h in hits:
         key = (pos, h.score, h.exact)
         most[key] = max(most.get(key, 0), h.parts)
     return [(pos, h) for pos, h in hits if h.parts == most[(pos, h.score, h.exact)]]
+
+
+def _in_use(entity: Entity) -> bool:
+    """Not a registry record marked as no longer in use."""
+    return entity.attrs.get("status") not in ("inactive", "withdrawn")
 
 
 def standing(entity: Entity) -> int:
