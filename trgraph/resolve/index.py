@@ -28,7 +28,7 @@ from scipy import sparse
 
 from trgraph.model import Entity, EntityKind
 from trgraph.resolve.align import REVIEW_CAP, Alignment, TokenWeights, max_edits
-from trgraph.resolve.normalise import NameForm, fold, name_forms, tokenize
+from trgraph.resolve.normalise import NameForm, name_forms, spelling, tokenize
 from trgraph.resolve.places import place_omitted, placeless_forms
 from trgraph.resolve.score import NameScore, score_forms
 
@@ -437,7 +437,7 @@ class CandidateIndex:
                 if fi in self.placeless:
                     s = place_omitted(s)
                 elif qf.tokens == form.tokens:
-                    spelt = 2 if _spelling(qf.original) == _spelling(form.original) else 0
+                    spelt = 2 if spelling(qf.original) == spelling(form.original) else 0
                     exact = max(exact, spelt + (2 if form.original == entity.name else 1))
                 if best is None or s.score > best.score:
                     best = s
@@ -457,12 +457,6 @@ class CandidateIndex:
                 features["country_conflict"] = -COUNTRY_PENALTY
                 score = max(0.0, min(score - COUNTRY_PENALTY, REVIEW_CAP))
         return Hit(entity, round(score, 4), best.method, best, features, exact, self.parts[number])
-
-
-def _spelling(name: str) -> str:
-    """A name as written, folded, without a leading article ("The Open University")."""
-    folded = fold(name)
-    return folded[4:] if folded.startswith("the ") else folded
 
 
 #: How many vocabulary neighbours of each length an unknown word may have.

@@ -122,6 +122,12 @@ class NameForm:
         return " ".join(self.tokens)
 
 
+def spelling(name: str) -> str:
+    """A name as written, folded, without a leading article ("The Open University")."""
+    folded = fold(name)
+    return folded[4:] if folded.startswith("the ") else folded
+
+
 def fold(text: str) -> str:
     """Lower-case ASCII (Hanzi kept) with punctuation turned into single spaces."""
     text = unicodedata.normalize("NFKC", text)
