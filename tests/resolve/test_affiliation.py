@@ -221,6 +221,17 @@ def test_a_facility_named_before_a_university_the_registry_does_not_know_is_that
         assert hit is not None and hit.entity.id == "ror:b1", text
 
 
+def among_universities(*entities: Entity) -> CandidateIndex:
+    """An index of ``entities`` and a few universities, so that their words weigh as in a registry."""
+    filler = [ror(f"x{i}", f"Université de {c}", "education") for i, c in enumerate(["Lyon", "Rennes", "Lille"])]
+    return CandidateIndex([*entities, *filler])
+
+
+def org(key: str, name: str, *aliases: str, country: str, **attrs: object) -> Entity:
+    return Entity(f"ror:{key}", EntityKind.ORGANISATION, name, Provenance("ror", key, "test"), names=aliases,
+                  country=country, attrs={"types": ["education"], **attrs})
+
+
 def test_among_names_alike_the_one_spelt_as_written_wins() -> None:
     hit = match_affiliation(CandidateIndex(PLACES), "Department of Cell Biology, Institut Pasteur")
     assert hit is not None and hit.entity.id == "ror:p1"
@@ -228,33 +239,20 @@ def test_among_names_alike_the_one_spelt_as_written_wins() -> None:
     assert hit is not None and hit.entity.id == "ror:p2"
     # Before a body's standing: "Center for Open Science" is not a university's "Open Science Center",
     # though the words are the same.
-    index = CandidateIndex([
-        ror("c1", "Center for Open Science", "nonprofit", country="US"),
-        Entity("ror:c2", EntityKind.ORGANISATION, "LMU Open Science Center", Provenance("ror", "c2", "test"),
-               names=("Open Science Center",), country="DE", attrs={"types": ["education"]}),
-        *[ror(f"x{i}", f"Université de {c}", "education") for i, c in enumerate(["Lyon", "Rennes", "Lille"])],
-    ])
+    index = among_universities(ror("c1", "Center for Open Science", "nonprofit", country="US"),
+                               org("c2", "LMU Open Science Center", "Open Science Center", country="DE"))
     hit = match_affiliation(index, "Center For Open Science")
     assert hit is not None and hit.entity.id == "ror:c1"
     # A leading article is no spelling of its own: the Open University's name, not another's alias.
-    index = CandidateIndex([
-        ror("o1", "The Open University", "education", country="GB"),
-        Entity("ror:o2", EntityKind.ORGANISATION, "Universidade Aberta", Provenance("ror", "o2", "test"),
-               names=("Open University",), country="PT", attrs={"types": ["education"]}),
-        *[ror(f"x{i}", f"Université de {c}", "education") for i, c in enumerate(["Lyon", "Rennes", "Lille"])],
-    ])
+    index = among_universities(org("o1", "The Open University", country="GB"),
+                               org("o2", "Universidade Aberta", "Open University", country="PT"))
     hit = match_affiliation(index, "Open University")
     assert hit is not None and hit.entity.id == "ror:o1"
 
 
 def test_a_record_still_in_use_wins_over_one_that_is_not() -> None:
-    index = CandidateIndex([
-        Entity("ror:n0", EntityKind.ORGANISATION, "Université de Nantes", Provenance("ror", "n0", "test"),
-               country="FR", attrs={"types": ["education"], "status": "inactive"}),
-        Entity("ror:n1", EntityKind.ORGANISATION, "Nantes Université", Provenance("ror", "n1", "test"),
-               names=("Université de Nantes",), country="FR", attrs={"types": ["education"], "status": "active"}),
-        *[ror(f"x{i}", f"Université de {c}", "education") for i, c in enumerate(["Lyon", "Rennes", "Lille"])],
-    ])
+    index = among_universities(org("n0", "Université de Nantes", country="FR", status="inactive"),
+                               org("n1", "Nantes Université", "Université de Nantes", country="FR", status="active"))
     hit = match_affiliation(index, "Laboratoire de Chimie, Université de Nantes")
     assert hit is not None and hit.entity.id == "ror:n1"
 
