@@ -84,6 +84,16 @@ def test_kinds_exclude_and_accept(index: CandidateIndex) -> None:
     assert ids(hits)[0] == "ror:01yqg2h08" and "csl:el1" not in ids(hits)
 
 
+def test_names_tied_at_the_blocking_cut_are_all_scored() -> None:
+    # Four societies share the query's two words equally; with room for two names per query, which
+    # two were scored used to turn on the index's layout.
+    societies = [org(f"ror:s{i}", f"Suomen {w} Seura", country="FI")
+                 for i, w in enumerate(["Kirjallisuus", "Kielitieteellinen", "Historiallinen", "Matemaattinen"])]
+    index = CandidateIndex([*societies, *ENTITIES], block=2)
+    hits = index.search(Query("q", ["Suomen Egyptologinen Seura"]), limit=10, min_score=0.0)
+    assert {h.entity.id for h in hits} >= {e.id for e in societies}
+
+
 def test_query_for_itself_is_skipped(index: CandidateIndex) -> None:
     assert "csl:el1" not in ids(index.search(Query("csl:el1", ["Harbin Institute of Technology"])))
 

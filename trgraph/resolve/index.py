@@ -308,8 +308,11 @@ class CandidateIndex:
             keep_sim = sim >= MIN_OVERLAP
             ids, sim = ids[keep_sim], sim[keep_sim]
             if len(ids) > block:
-                keep = np.argpartition(-sim, block)[:block]
-                ids = ids[keep]
+                # Names tied with the last one kept are kept too (up to twice ``block``): which of
+                # equals made the cut must not turn on the index's layout.
+                least = -np.partition(-sim, block - 1)[block - 1]
+                tied = sim >= least
+                ids = ids[tied] if tied.sum() <= 2 * block else ids[np.argpartition(-sim, block)[:block]]
             found[qi].update(int(i) for i in ids)
         return found
 
