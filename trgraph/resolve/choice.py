@@ -115,12 +115,12 @@ def choose(hits: list[tuple[float, Hit]]) -> Hit | None:
 
 
 def _namesakes_settled(hits: list[tuple[float, Hit]]) -> list[tuple[float, Hit]]:
-    """Of hits the same part names equally well (the same score, as exactly), only those with the
-    most registered parts (:attr:`Hit.parts`): "European Molecular Biology Laboratory" is the one
-    in Heidelberg that the others are sites of, whatever roles a site has besides."""
-    # A record still in use before one that is not (ROR's "inactive", "withdrawn": "Université de
-    # Nantes" is now "Nantes Université"), then the name as written ("Center for Open Science" is
-    # not LMU's "Open Science Center").
+    """Of hits the same part names with the same score: the records still in use (ROR's "inactive"
+    and "withdrawn" give way: "Université de Nantes" is now "Nantes Université"), of those the ones
+    spelt as written (:attr:`Hit.exact`: "Center for Open Science" is not LMU's "Open Science
+    Center"), and of those the ones with the most registered parts (:attr:`Hit.parts`): "European
+    Molecular Biology Laboratory" is the one in Heidelberg that the others are sites of, whatever
+    roles a site has besides."""
     active = {(pos, h.score) for pos, h in hits if _in_use(h.entity)}
     hits = [(pos, h) for pos, h in hits if _in_use(h.entity) or (pos, h.score) not in active]
     spelt: dict[tuple[float, float], int] = {}
