@@ -121,17 +121,15 @@ def _namesakes_settled(hits: list[tuple[float, Hit]]) -> list[tuple[float, Hit]]
     Center"), and of those the ones with the most registered parts (:attr:`Hit.parts`): "European
     Molecular Biology Laboratory" is the one in Heidelberg that the others are sites of, whatever
     roles a site has besides."""
-    active = {(pos, h.score) for pos, h in hits if _in_use(h.entity)}
-    hits = [(pos, h) for pos, h in hits if _in_use(h.entity) or (pos, h.score) not in active]
-    spelt: dict[tuple[float, float], int] = {}
+    best: dict[tuple[float, float], tuple[bool, int, int]] = {}
     for pos, h in hits:
-        spelt[(pos, h.score)] = max(spelt.get((pos, h.score), 0), h.exact)
-    hits = [(pos, h) for pos, h in hits if h.exact == spelt[(pos, h.score)]]
-    most: dict[tuple[float, float, int], int] = {}
-    for pos, h in hits:
-        key = (pos, h.score, h.exact)
-        most[key] = max(most.get(key, 0), h.parts)
-    return [(pos, h) for pos, h in hits if h.parts == most[(pos, h.score, h.exact)]]
+        best[(pos, h.score)] = max(best.get((pos, h.score), _settling(h)), _settling(h))
+    return [(pos, h) for pos, h in hits if _settling(h) == best[(pos, h.score)]]
+
+
+def _settling(hit: Hit) -> tuple[bool, int, int]:
+    """What settles namesakes, in order (:func:`_namesakes_settled`)."""
+    return _in_use(hit.entity), hit.exact, hit.parts
 
 
 def _in_use(entity: Entity) -> bool:
