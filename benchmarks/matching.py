@@ -227,7 +227,7 @@ def _misses(hits: Sequence[Hit | None], golds: Sequence[frozenset[str]], part_of
 
     unmatched = level = sibling = other = 0
     for hit, gold in zip(hits, golds, strict=True):
-        if hit is not None and hit.score >= REVIEW and hit.entity.id in gold:
+        if _right(hit, gold):
             continue
         if hit is None or hit.score < REVIEW:
             unmatched += 1
@@ -258,7 +258,7 @@ def _unnamed(texts: Sequence[str], hits: Sequence[Hit | None], golds: Sequence[f
                         found.add(form.acronym)
     unnamed = right = top = 0
     for text, hit, gold in zip(texts, hits, golds, strict=True):
-        ok = hit is not None and hit.score >= REVIEW and hit.entity.id in gold
+        ok = _right(hit, gold)
         said = set(tokenize(text))
         if not any(said & words.get(g, set()) for g in gold):
             unnamed += 1
@@ -270,9 +270,14 @@ def _unnamed(texts: Sequence[str], hits: Sequence[Hit | None], golds: Sequence[f
           f"gold record ({right} of them right); top-1 on the other {named}: {top / named:.3f} (context only)")
 
 
+def _right(hit: Hit | None, gold: frozenset[str]) -> bool:
+    """The string's answer is one of its gold records, proposed (at REVIEW or above)."""
+    return hit is not None and hit.score >= REVIEW and hit.entity.id in gold
+
+
 def _affiliation_scores(hits: Sequence[Hit | None], held: Sequence[Hit | None], golds: Sequence[frozenset[str]]
                         ) -> tuple[float, float, float]:
-    top = sum(1 for h, g in zip(hits, golds, strict=True) if h is not None and h.entity.id in g and h.score >= REVIEW)
+    top = sum(1 for h, g in zip(hits, golds, strict=True) if _right(h, g))
     any_ = sum(1 for h, g in zip(hits, golds, strict=True) if h is not None and h.entity.id in g)
     unmatched = sum(1 for h in held if h is None or h.score < REVIEW)
     n = max(1, len(golds))
