@@ -28,8 +28,9 @@ from scipy import sparse
 
 from trgraph.model import Entity, EntityKind
 from trgraph.resolve.align import REVIEW_CAP, Alignment, TokenWeights, max_edits
+from trgraph.resolve.forms import FormTable
 from trgraph.resolve.normalise import NameForm, name_forms, spelling, tokenize
-from trgraph.resolve.places import place_omitted, placeless_forms
+from trgraph.resolve.places import place_omitted
 from trgraph.resolve.score import NameScore, score_forms
 
 #: Identifier schemes that decide a match outright.
@@ -87,20 +88,6 @@ class Hit:
         return self.name_score.alignment if self.name_score is not None else None
 
 
-def entity_forms(entity: Entity) -> list[NameForm]:
-    """Every name form of an entity (primary name and aliases)."""
-    organisation = entity.kind is not EntityKind.PERSON
-    out: list[NameForm] = []
-    seen: set[tuple[tuple[str, ...], str | None, str]] = set()
-    for name in entity.all_names():
-        for form in name_forms(name, organisation=organisation):
-            key = (form.tokens, form.acronym, form.script)
-            if key not in seen:
-                seen.add(key)
-                out.append(form)
-    return out
-
-
 class CandidateIndex:
     """Blocking index over candidate entities; :meth:`search` returns scored hits."""
 
@@ -115,37 +102,14 @@ class CandidateIndex:
     ) -> None:
         """``part_of``: (part, whole) id pairs from the registries (ROR children, subsidiaries), for
         the namesake tie-break (:attr:`Hit.parts`)."""
-        self.entities: list[Entity] = []
-        self.forms: list[NameForm] = []
-        self.form_entity: list[int] = []
-        self.entity_forms: list[list[int]] = []
-        for entity in entities:
-            if entity.kind is EntityKind.HOME:
-                continue
-            number = len(self.entities)
-            self.entities.append(entity)
-            ids = []
-            for form in entity_forms(entity):
-                ids.append(len(self.forms))
-                self.forms.append(form)
-                self.form_entity.append(number)
-            self.entity_forms.append(ids)
-        self.weights = weights or TokenWeights.from_forms(f.tokens for f in self.forms)
-        #: Forms of a name without the entity's own city or country (:mod:`.places`).
-        self.placeless: set[int] = set()
-        for number, form in placeless_forms(self.entities, self.entity_forms, self.forms, self.form_entity,
-                                            self.weights):
-            self.placeless.add(len(self.forms))
-            self.entity_forms[number].append(len(self.forms))
-            self.forms.append(form)
-            self.form_entity.append(number)
-        # How many entities of one dataset bear each name (as tokens), for Hit.shared.
-        bearers: dict[tuple[str, tuple[str, ...]], set[int]] = defaultdict(set)
-        for i, form in enumerate(self.forms):
-            if i not in self.placeless:
-                number = self.form_entity[i]
-                bearers[(self.entities[number].provenance.dataset, form.tokens)].add(number)
-        self.bearers = {key: len(owners) for key, owners in bearers.items() if len(owners) > 1}
+        table = FormTable.build(entities, weights)
+        self.entities = table.entities
+        self.forms = table.forms
+        self.form_entity = table.form_entity
+        self.entity_forms = table.entity_forms
+        self.weights = table.weights
+        self.placeless = table.placeless
+        self.bearers = table.bearers
         wholes: dict[str, set[str]] = defaultdict(set)
         for part, whole in part_of:
             wholes[whole].add(part)
