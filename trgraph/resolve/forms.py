@@ -3,7 +3,7 @@
 Every name of an entity (its primary name and aliases) becomes one or more
 :class:`~trgraph.resolve.normalise.NameForm`. Two kinds of name are derived besides, each with
 its own rule for when a match on it counts: a name without the entity's own place
-(:mod:`.places`).
+(:mod:`.places`), and the title of the Wikipedia article the record links to (:mod:`.titles`).
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from trgraph.model import Entity, EntityKind
 from trgraph.resolve.align import TokenWeights
 from trgraph.resolve.normalise import NameForm, name_forms
 from trgraph.resolve.places import placeless_forms
+from trgraph.resolve.titles import title_forms
 
 
 def entity_forms(entity: Entity) -> list[NameForm]:
@@ -45,6 +46,8 @@ class FormTable:
     weights: TokenWeights
     #: Forms of a name without the entity's own city or country (:mod:`.places`).
     placeless: set[int]
+    #: Forms of the title of the record's Wikipedia article (:mod:`.titles`).
+    titled: set[int]
     #: (dataset, tokens) -> how many entities of that dataset bear the name, where more than one does.
     bearers: dict[tuple[str, tuple[str, ...]], int]
 
@@ -52,7 +55,7 @@ class FormTable:
     def build(cls, entities: Iterable[Entity], weights: TokenWeights | None = None) -> FormTable:
         """The table of ``entities`` (the institution itself, :attr:`EntityKind.HOME`, left out);
         ``weights`` default to the token weights of their own names."""
-        table = cls([], [], [], [], TokenWeights(), set(), {})
+        table = cls([], [], [], [], TokenWeights(), set(), set(), {})
         for entity in entities:
             if entity.kind is not EntityKind.HOME:
                 table._add(entity)
@@ -60,6 +63,8 @@ class FormTable:
         for number, form in placeless_forms(table.entities, table.entity_forms, table.forms, table.form_entity,
                                             table.weights):
             table.placeless.add(table._add_form(number, form))
+        for number, form in title_forms(table.entities, table.entity_forms, table.forms, table.form_entity):
+            table.titled.add(table._add_form(number, form))
         bearers: dict[tuple[str, tuple[str, ...]], set[int]] = defaultdict(set)
         for i, form in enumerate(table.forms):
             if i not in table.placeless:

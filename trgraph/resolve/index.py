@@ -32,6 +32,7 @@ from trgraph.resolve.forms import FormTable
 from trgraph.resolve.normalise import NameForm, name_forms, spelling, tokenize
 from trgraph.resolve.places import place_omitted
 from trgraph.resolve.score import NameScore, score_forms
+from trgraph.resolve.titles import TITLE_FEATURE
 
 #: Identifier schemes that decide a match outright.
 ID_SCHEMES = ("ror", "lei", "grid", "fundref", "wikidata", "isni", "openalex")
@@ -109,6 +110,7 @@ class CandidateIndex:
         self.entity_forms = table.entity_forms
         self.weights = table.weights
         self.placeless = table.placeless
+        self.titled = table.titled
         self.bearers = table.bearers
         wholes: dict[str, set[str]] = defaultdict(set)
         for part, whole in part_of:
@@ -394,6 +396,7 @@ class CandidateIndex:
         entity = self.entities[number]
         conflict = _identifier_conflict(query.identifiers, entity.identifiers)
         best: NameScore | None = None
+        titled = False
         exact = 0
         for qf in query.forms:
             for fi in forms if forms is not None else self.entity_forms[number]:
@@ -403,14 +406,18 @@ class CandidateIndex:
                 s = score_forms(qf, form, self.weights, query.slack)
                 if fi in self.placeless:
                     s = place_omitted(s)
+                elif fi in self.titled:
+                    s = replace(s, score=min(s.score, 0.85))
                 elif qf.tokens == form.tokens:
                     spelt = 2 if spelling(qf.original) == spelling(form.original) else 0
                     exact = max(exact, spelt + (2 if form.original == entity.name else 1))
                 if best is None or s.score > best.score:
-                    best = s
+                    best, titled = s, fi in self.titled
         if best is None or best.score <= 0:
             return None
         features = dict(best.features)
+        if titled:
+            features[TITLE_FEATURE] = 1.0
         score = best.score
         if conflict:
             features["identifier_conflict"] = -1.0

@@ -367,6 +367,9 @@ def _summary(hit: Hit, out: JsonDict) -> str:
     for key, value in hit.features.items():
         if key.startswith("country_"):
             parts.append(f"{key.replace('_', ' ')} ({value:+.2f})")
+    if "wikipedia_title" in hit.features:
+        parts.append(f"{out['candidate_name']!r} is the title of the Wikipedia article the record links to, "
+                     "not one of its registered names")
     if "shared_name" in hit.features:
         parts.append(f"{hit.features['shared_name']:.0f} records of {hit.entity.provenance.dataset} bear this name "
                      "and no country tells which")
