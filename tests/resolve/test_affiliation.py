@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 from trgraph.model import Entity, EntityKind, Provenance
-from trgraph.resolve.affiliation import EMBEDDED_SCORE, affiliation_queries, embedded_names, match_affiliation
+from trgraph.resolve.affiliation import (
+    EMBEDDED_SCORE,
+    affiliation_queries,
+    affiliations,
+    embedded_names,
+    match_affiliation,
+)
 from trgraph.resolve.index import CandidateIndex
 from trgraph.resolve.normalise import tokenize
 
@@ -458,3 +464,20 @@ def test_a_nationality_only_one_name_has_makes_another_body() -> None:
     hit = match_affiliation(index, "Institute of Physics, Chinese Academy of Sciences")
     assert hit is not None and hit.entity.id == "ror:c0" and hit.score >= 0.9
 
+
+
+def test_a_semicolon_after_a_country_ends_one_affiliation_and_the_first_of_equals_is_chosen() -> None:
+    text = ("Department of Pharmacology, Maastricht University, Maastricht, Netherlands; "
+            "Faculty of Pharmacy, Zagazig University, Zagazig, Egypt")
+    assert affiliations(text) == ["Department of Pharmacology, Maastricht University, Maastricht, Netherlands",
+                                  " Faculty of Pharmacy, Zagazig University, Zagazig, Egypt"]
+    # Other semicolons separate the parts of one affiliation, as commas do.
+    one = "Department of Chemistry; Helen Wills Neuroscience Institute; University of California, Berkeley"
+    assert affiliations(one) == [one]
+    index = among_universities(org("m", "Maastricht University", country="NL"),
+                               org("z", "Zagazig University", country="EG"))
+    hit = match_affiliation(index, text)
+    # Each affiliation has its own country: Maastricht is not a namesake abroad of an Egyptian body.
+    assert hit is not None and hit.entity.id == "ror:m" and "country_agrees" in hit.features
+    hit = match_affiliation(index, "Zagazig University, Egypt; Maastricht University, Netherlands")
+    assert hit is not None and hit.entity.id == "ror:z"

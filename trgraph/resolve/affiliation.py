@@ -1,7 +1,9 @@
 """Free-text affiliation strings ("Dept. of Physics, Harbin Inst. of Technology, Harbin, China")
 resolved to one organisation of a :class:`~trgraph.resolve.index.CandidateIndex`.
 
-The string is cut at commas, semicolons, middle dots and full stops after a word; each part, and
+A semicolon after a country ends one affiliation of several (:func:`affiliations`), each with its
+own country; the body the string names is the one its affiliations name best, the first of equals.
+An affiliation is cut at commas, semicolons, middle dots and full stops after a word; each part, and
 each pair of adjacent parts (registries write "University of California, Los Angeles"), is searched
 as a name, forgiving words the part has besides the organisation's name (``SLACK``), and so is a
 name in quotation marks or a university's in brackets. A part saying what the body is a member of
@@ -43,6 +45,8 @@ from trgraph.resolve.pieces import AND_GLUE, Piece, full_stops, is_place, number
 from trgraph.resolve.vocab import DECISIVE, KINDS, place_words
 
 _SPLIT_RE = re.compile(r"[,;，；·]")
+#: What separates whole affiliations in one string.
+_SEGMENT_RE = re.compile(r"[;；]")
 #: A name in quotation marks ("FSBEI of HE «Pushkin State Russian Language Institute»").
 _QUOTED_RE = re.compile(r"[«»“”„\"]([^«»“”„\"]{4,})[«»“”„\"]")
 #: A bracket that ends a part.
@@ -259,15 +263,18 @@ def best_hits(
     """:func:`match_affiliation` for many strings in one batch (``excludes`` per string, optional)."""
     queries: list[Query] = []
     owner: list[int] = []
+    segments: list[int] = []  # the string of each affiliation
     for i, text in enumerate(texts):
-        for q in affiliation_queries(text, f"a{i}", index.cities):
-            queries.append(q)
-            owner.append(i)
-    per_query = [excludes[o] for o in owner] if excludes is not None else None
+        for one in affiliations(text):
+            for q in affiliation_queries(one, f"a{i}", index.cities):
+                queries.append(q)
+                owner.append(len(segments))
+            segments.append(i)
+    per_query = [excludes[segments[o]] for o in owner] if excludes is not None else None
     results = index.search_many(queries, limit=2, min_score=min_score, exclude=exclude, excludes=per_query)
-    found: list[list[tuple[float, Hit]]] = [[] for _ in texts]
-    # Where each string's parts name a university (by the word), whether or not the registry knows it.
-    named_universities: list[list[float]] = [[] for _ in texts]
+    found: list[list[tuple[float, Hit]]] = [[] for _ in segments]
+    # Where each affiliation's parts name a university (by the word), whether or not the registry knows it.
+    named_universities: list[list[float]] = [[] for _ in segments]
     for query, o, hits in zip(queries, owner, results, strict=True):
         mark = query.key.rsplit("#", 1)[1]
         position: float = int(mark.rstrip(HEAD + TAIL + STEM + LEAD + PAIR + BARE))
@@ -293,8 +300,28 @@ def best_hits(
             hits = [_run_found(hit, index) for hit in hits]
         # Scores only fall above (a name inside a part, a town not its own): min_score holds again.
         found[o].extend((position, hit) for hit in hits if hit.score >= min_score)
-    return [choose(units_dropped(hits, named))
-            for hits, named in zip(found, named_universities, strict=True)]
+    chosen: list[list[Hit]] = [[] for _ in texts]
+    for i, pairs, named in zip(segments, found, named_universities, strict=True):
+        if (hit := choose(units_dropped(pairs, named))) is not None:
+            chosen[i].append(hit)
+    # Of several affiliations, the one named best; the first of equals (an author's first affiliation).
+    return [max(hits, key=lambda h: h.score) if hits else None for hits in chosen]
+
+
+def affiliations(text: str) -> list[str]:
+    """The affiliations a string lists: a semicolon after a country ends one ("…, Maastricht University,
+    Maastricht, Netherlands; …, Zagazig University, Zagazig, Egypt"), and each has its own parts and
+    its own country. Other semicolons separate parts of one affiliation, as commas do."""
+    found: list[str] = []
+    rest = ""
+    for segment in _SEGMENT_RE.split(text):
+        rest = f"{rest};{segment}" if rest else segment
+        if country_code(_SPLIT_RE.split(segment)[-1].strip(" .")) is not None:
+            found.append(rest)
+            rest = ""
+    if rest.strip(" ,;"):
+        found.append(rest)
+    return found or [text]
 
 
 def _run_found(hit: Hit, index: CandidateIndex) -> Hit:
