@@ -32,7 +32,7 @@ from trgraph.resolve.forms import FormTable
 from trgraph.resolve.normalise import NameForm, name_forms, spelling, tokenize
 from trgraph.resolve.places import place_omitted
 from trgraph.resolve.score import NameScore, score_forms
-from trgraph.resolve.titles import TITLE_FEATURE
+from trgraph.resolve.titles import by_title
 
 #: Identifier schemes that decide a match outright.
 ID_SCHEMES = ("ror", "lei", "grid", "fundref", "wikidata", "isni", "openalex")
@@ -396,7 +396,6 @@ class CandidateIndex:
         entity = self.entities[number]
         conflict = _identifier_conflict(query.identifiers, entity.identifiers)
         best: NameScore | None = None
-        titled = False
         exact = 0
         for qf in query.forms:
             for fi in forms if forms is not None else self.entity_forms[number]:
@@ -407,17 +406,15 @@ class CandidateIndex:
                 if fi in self.placeless:
                     s = place_omitted(s)
                 elif fi in self.titled:
-                    s = replace(s, score=min(s.score, 0.85))
+                    s = by_title(s)
                 elif qf.tokens == form.tokens:
                     spelt = 2 if spelling(qf.original) == spelling(form.original) else 0
                     exact = max(exact, spelt + (2 if form.original == entity.name else 1))
                 if best is None or s.score > best.score:
-                    best, titled = s, fi in self.titled
+                    best = s
         if best is None or best.score <= 0:
             return None
         features = dict(best.features)
-        if titled:
-            features[TITLE_FEATURE] = 1.0
         score = best.score
         if conflict:
             features["identifier_conflict"] = -1.0

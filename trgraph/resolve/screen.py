@@ -38,6 +38,7 @@ from trgraph.model import Action, Decision, Entity, EntityKind, JsonDict, Link, 
 from trgraph.model.records import canonical, link_id
 from trgraph.resolve.align import REVIEW_CAP
 from trgraph.resolve.index import CandidateIndex, Hit, Query
+from trgraph.resolve.titles import TITLE_FEATURE
 from trgraph.store import Store
 
 DATASET = "screen"
@@ -367,7 +368,7 @@ def _summary(hit: Hit, out: JsonDict) -> str:
     for key, value in hit.features.items():
         if key.startswith("country_"):
             parts.append(f"{key.replace('_', ' ')} ({value:+.2f})")
-    if "wikipedia_title" in hit.features:
+    if TITLE_FEATURE in hit.features:
         parts.append(f"{out['candidate_name']!r} is the title of the Wikipedia article the record links to, "
                      "not one of its registered names")
     if "shared_name" in hit.features:

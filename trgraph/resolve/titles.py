@@ -15,19 +15,24 @@ as one more name of its record, where the title names that body and no other:
   University of North Carolina System's article is "University of North Carolina", which is the
   Chapel Hill campus without its town), nor a town or country (a city council's article is its city's).
 
-A match on a title scores as one on the record's own names, and its explanation names the title.
+Titles are less curated than a registry's names, and some are generic ("Laboratory of Molecular
+Biology" is the MRC's article): a match on one is capped for review (:func:`by_title`), never
+linked unseen, and its explanation names the title.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import replace
 from urllib.parse import unquote, urlsplit
 
 from trgraph.model import Entity
+from trgraph.resolve.align import REVIEW_CAP
 from trgraph.resolve.normalise import NameForm, country_code, name_forms, tokenize
+from trgraph.resolve.score import NameScore
 
-#: The feature a match on a Wikipedia title carries (its value is always 1.0).
+#: The feature a match on a Wikipedia title carries (its value is the capped score).
 TITLE_FEATURE = "wikipedia_title"
 
 
@@ -90,3 +95,9 @@ def title_forms(
 
 def _own(form: NameForm, own: Sequence[int], forms: Sequence[NameForm]) -> bool:
     return any(forms[i].tokens == form.tokens for i in own)
+
+
+def by_title(s: NameScore) -> NameScore:
+    """A score on a Wikipedia title: at most the review cap, and said so (:data:`TITLE_FEATURE`)."""
+    score = min(s.score, REVIEW_CAP)
+    return replace(s, score=score, features={**s.features, TITLE_FEATURE: score})
