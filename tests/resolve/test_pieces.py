@@ -38,3 +38,17 @@ def test_full_stops_and_places() -> None:
         "Institute for Protein Design, University of Washington")
     assert full_stops("Univ. of Washington") == "Univ. of Washington"
     assert is_place("Los Angeles", CITIES) and is_place("France", CITIES) and not is_place("Harvard", CITIES)
+
+
+def test_a_hyphen_after_an_acronym_joins_two_bodies_and_the_pair_is_rejoined_as_written() -> None:
+    pieces = numbered_pieces("CSIC-UAM", CITIES)
+    assert [p.text for p in pieces] == ["CSIC", "UAM"] and pieces[1].glue == "-"  # "EMBL-EBI" is one acronym too
+    assert texts("CSIR-Central Drug Research Institute") == ["CSIR", "Central Drug Research Institute"]
+    # Not inside a word, nor after a word that is no acronym, nor inside brackets.
+    assert texts("Aix-Marseille Université") == ["Aix-Marseille Université"]
+    assert texts("CEA-Leti") == ["CEA-Leti"]
+    bracketed = "Instituto de Biomedicina de Valencia (IBV-CSIC)"
+    assert texts(bracketed) == [bracketed]
+    assert texts("Centre for Genomic Regulation (CRG/UPF)") == ["Centre for Genomic Regulation (CRG/UPF)"]
+    # Other dashes and slashes are rejoined with a space.
+    assert numbered_pieces("University of Zurich/ETH Zurich", CITIES)[1].glue == " "

@@ -18,8 +18,9 @@ _FULL_STOP_RE = re.compile(r"\b(\w+)\.\s+(?=[A-Z]\w*\s+\w)")
 #: A bare number (a footnote mark, a postcode, or part of a name: "Université Lyon 1").
 _NUMBER_RE = re.compile(r"\b\d+\b")
 #: Within a part, a dash between spaces or a slash separates two bodies ("CNRS - Université
-#: Lyon 1", "University of Zurich/ETH Zurich").
-_DASH_RE = re.compile(r"\s[-–—]\s|/|(?<=University)-(?=[A-Z])")
+#: Lyon 1", "University of Zurich/ETH Zurich"), and so does a hyphen after "University" or after an
+#: acronym, before a capital ("CSIC-UAM", "CSIR-Central Drug Research Institute").
+_DASH_RE = re.compile(r"\s[-–—]\s|/|(?<=University)-(?=[A-Z])|(?<=[A-Z]{2})-(?=[A-Z])")
 #: A school or faculty named after its university ("Johns Hopkins University School of
 #: Medicine", "Harvard Medical School", "Kobe University Graduate School of Medicine").
 _SCHOOL_TAIL_RE = re.compile(
@@ -124,11 +125,14 @@ def _undonored(stem: str) -> str:
 def _dash_split(text: str, cities: frozenset[tuple[str, ...]]) -> tuple[list[str], str]:
     """``text`` cut at dashes and slashes between names of two words or more, or acronyms
     ("ICREA/Universitat de Barcelona"; not "Mind/Brain", "Hematology/Oncology"), and at a hyphen
-    after "University" ("Hebrew University-Hadassah Medical School"; not "Aix-Marseille"), or at
+    after "University" ("Hebrew University-Hadassah Medical School"; not "Aix-Marseille") or an
+    acronym ("CSIC-UAM"; not "CEA-Leti"), never inside brackets ("(IBV-CSIC)" is one name's), or at
 "and" between two bodies' names that say their kind. With the cut, the glue that rejoins them."""
     cut = _DASH_RE.split(text)
-    if len(cut) > 1 and all(len(c.split()) >= 2 or is_acronym(c.strip()) for c in cut):
-        return cut, " "
+    if len(cut) > 1 and all((len(c.split()) >= 2 or is_acronym(c.strip())) and c.count("(") == c.count(")")
+                            for c in cut):
+        # Rejoined as written: "EMBL-EBI" is also one body's acronym.
+        return cut, "-" if all(m.group(0) == "-" for m in _DASH_RE.finditer(text)) else " "
     for m in reversed(list(_AND_RE_INSIDE.finditer(text))):
         left, right = text[: m.start()], text[m.end() :]
         if not all(len(c.split()) >= 2 and KINDS.intersection(tokenize(c)) for c in (left, right)):
