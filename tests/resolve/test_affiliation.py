@@ -481,3 +481,20 @@ def test_a_semicolon_after_a_country_ends_one_affiliation_and_the_first_of_equal
     assert hit is not None and hit.entity.id == "ror:m" and "country_agrees" in hit.features
     hit = match_affiliation(index, "Zagazig University, Egypt; Maastricht University, Netherlands")
     assert hit is not None and hit.entity.id == "ror:z"
+
+
+def test_a_unit_part_ending_in_a_name_that_ends_in_its_kind_has_that_name_searched() -> None:
+    names = searched("Department of Chemical Engineering Abubakar Tafawa Balewa University, Bauchi, Nigeria")
+    assert "Abubakar Tafawa Balewa University" in names
+    # A discipline may be the name's own: both readings are searched, the scores decide.
+    names = searched("Key Laboratory of Neural and Vascular Biology, Ministry of Education Hebei Medical University")
+    assert "Hebei Medical University" in names
+    # Only a unit's part, and only a name that ends in its kind.
+    assert not any(n.startswith("Technology") for n in searched("Harbin Institute of Technology"))
+    assert searched("Department of Chemical Engineering") == ["Department of Chemical Engineering"]
+
+
+def test_a_name_found_at_the_end_of_a_unit_s_part_is_for_review() -> None:
+    index = among_universities(org("a", "Abubakar Tafawa Balewa University", country="NG"))
+    hit = match_affiliation(index, "Department of Petroleum Engineering Abubakar Tafawa Balewa University, Bauchi")
+    assert hit is not None and hit.entity.id == "ror:a" and 0.7 <= hit.score <= EMBEDDED_SCORE

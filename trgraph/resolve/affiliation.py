@@ -19,7 +19,9 @@ Cardiac Arrhythmia Center"). A part that is a country becomes the country hint; 
 inside a part written without a separator ("Columbia University Irving Medical Center",
 "Laboratoire HAVAE Université de Limoges", "University of Iowa Craniofacial Anomalies Research
 Center") is searched too (:func:`embedded_names`), unless only its town follows it ("Trinity College
-Dublin"); it scores at most ``EMBEDDED_SCORE`` and counts only when no part names anything as well.
+Dublin"), and so is a name that ends a unit's part in its kind ("Department of Chemical Engineering
+Abubakar Tafawa Balewa University"); it scores at most ``EMBEDDED_SCORE`` and counts only when no
+part names anything as well.
 
 Which of the hits the string names is settled in :mod:`trgraph.resolve.choice`.
 """
@@ -42,7 +44,7 @@ from trgraph.resolve.choice import (
 from trgraph.resolve.index import CandidateIndex, Hit, Query
 from trgraph.resolve.normalise import STOPWORDS, country_code, fold, is_acronym, tokenize, words
 from trgraph.resolve.pieces import AND_GLUE, Piece, full_stops, is_place, numbered_pieces
-from trgraph.resolve.vocab import DECISIVE, KINDS, place_words
+from trgraph.resolve.vocab import DECISIVE, DISCIPLINES, KINDS, place_words
 
 _SPLIT_RE = re.compile(r"[,;，；·]")
 #: What separates whole affiliations in one string.
@@ -189,7 +191,32 @@ def affiliation_queries(
             if i + 1 < len(parts):
                 joined = f"{tail}{pieces[i + 1].glue}{parts[i + 1]}"
                 queries.append(Query(f"{key}#{i + 1}{TAIL}", [joined], country=country, slack=SLACK))
+        elif subunit[i]:
+            queries.extend(Query(f"{key}#{i}{TAIL}", [name], country=country) for name in _kind_ending_tails(parts[i]))
     return queries
+
+
+def _kind_ending_tails(part: str) -> list[str]:
+    """The names a unit's part may end in when the name ends in its kind ("Department of Chemical
+    Engineering Abubakar Tafawa Balewa University", "Ministry of Education Hebei Medical University"):
+    the capitalised words before the final kind word, from after the unit's discipline words at the
+    start of the run, or after its last one (a discipline may be the name's own: "Medical")."""
+    terms = part.split()
+    if len(terms) < 4 or not KINDS.intersection(tokenize(terms[-1])):
+        return []
+    start = len(terms) - 1
+    while start > 1 and terms[start - 1][:1].isupper() and fold(terms[start - 1]) not in _CONNECTORS and not (
+            KINDS.intersection(tokenize(terms[start - 1]))):
+        start -= 1
+    run = range(start, len(terms) - 1)
+    discipline = [k for k in run if DISCIPLINES.intersection(tokenize(terms[k]))]
+    first = next((k for k in run if k not in discipline), None)
+    after_last = discipline[-1] + 1 if discipline else start
+    out = []
+    for k in (first, after_last):
+        if k is not None and 1 < k < len(terms) - 1 and (name := " ".join(terms[k:])) not in out:
+            out.append(name)
+    return out
 
 
 def _members(pieces: list[Piece]) -> list[bool]:
