@@ -498,3 +498,11 @@ def test_a_name_found_at_the_end_of_a_unit_s_part_is_for_review() -> None:
     index = among_universities(org("a", "Abubakar Tafawa Balewa University", country="NG"))
     hit = match_affiliation(index, "Department of Petroleum Engineering Abubakar Tafawa Balewa University, Bauchi")
     assert hit is not None and hit.entity.id == "ror:a" and 0.7 <= hit.score <= EMBEDDED_SCORE
+
+
+def test_a_nationality_before_the_kind_word_of_a_tail_is_the_name_s_own() -> None:
+    assert embedded_names("IMol Polish Academy of Sciences") == (None, "Polish Academy of Sciences")
+    assert embedded_names("Laboratory SIB Swiss Institute of Bioinformatics")[1] == "Swiss Institute of Bioinformatics"
+    # Not a nationality that begins a name, nor one after a word that may be the name's own.
+    assert embedded_names("Swiss Federal Institute of Technology") == (None, None)
+    assert embedded_names("Institute of Physics Polish Academy of Sciences") == (None, None)

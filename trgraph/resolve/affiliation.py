@@ -44,7 +44,7 @@ from trgraph.resolve.choice import (
 from trgraph.resolve.index import CandidateIndex, Hit, Query
 from trgraph.resolve.normalise import STOPWORDS, country_code, fold, is_acronym, tokenize, words
 from trgraph.resolve.pieces import AND_GLUE, Piece, full_stops, is_place, numbered_pieces
-from trgraph.resolve.vocab import DECISIVE, DISCIPLINES, KINDS, place_words
+from trgraph.resolve.vocab import DECISIVE, DISCIPLINES, KINDS, NATIONALITIES, place_words
 
 _SPLIT_RE = re.compile(r"[,;，；·]")
 #: What separates whole affiliations in one string.
@@ -242,9 +242,9 @@ def embedded_names(part: str, *, unit: bool = False) -> tuple[str | None, str | 
     "Columbia University Irving Medical Center" or "Brown University Warren Alpert Medical School"
     (a name that ends in a kind word, when the next word does not carry it on: "Nanjing
     University of Aeronautics" does), and the tail of "Laboratoire HAVAE Université de Limoges"
-    (from a kind word after an acronym, a bracket, "and" or a lower-case word; in a ``unit`` part,
-    after any word past the unit's own name: "Departments of Physiology and Psychiatry
-    University of California")."""
+    (from a kind word after an acronym, a bracket, "and" or a lower-case word, or from a nationality
+    before it: "IMol Polish Academy of Sciences"; in a ``unit`` part, after any word past the unit's
+    own name: "Departments of Physiology and Psychiatry University of California")."""
     terms = part.split()
     kinds = [bool(KINDS.intersection(tokenize(w))) for w in terms]
     head = tail = None
@@ -258,6 +258,11 @@ def embedded_names(part: str, *, unit: bool = False) -> tuple[str | None, str | 
     for k in range(len(terms) - 2, 0, -1):
         if kinds[k] and terms[k][:1].isupper() and (_boundary(terms[k - 1]) or (unit and k > 2)):
             tail = " ".join(terms[k:])
+            break
+        # A nationality before the kind is the name's own ("IMol Polish Academy of Sciences").
+        if (kinds[k] and k > 1 and NATIONALITIES.intersection(tokenize(terms[k - 1]))
+                and _boundary(terms[k - 2])):
+            tail = " ".join(terms[k - 1:])
             break
     return head, tail
 
