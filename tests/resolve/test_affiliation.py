@@ -506,3 +506,16 @@ def test_a_nationality_before_the_kind_word_of_a_tail_is_the_name_s_own() -> Non
     # Not a nationality that begins a name, nor one after a word that may be the name's own.
     assert embedded_names("Swiss Federal Institute of Technology") == (None, None)
     assert embedded_names("Institute of Physics Polish Academy of Sciences") == (None, None)
+
+
+def test_a_part_without_its_bracket_may_name_a_registry_body_without_its_own_place() -> None:
+    # ROR tells namesake companies apart by a bracketed country; the string brackets an acronym.
+    index = among_universities(org("b", "Centro Nacional de Biopreparados (Cuba)", "BIOCEN", country="CU"))
+    hit = match_affiliation(index, "Centro Nacional de Biopreparados (BioCen)")
+    assert hit is not None and hit.entity.id == "ror:b" and 0.7 <= hit.score <= 0.85
+
+
+def test_a_bracketed_country_is_the_country_of_the_name_before_it() -> None:
+    queries = affiliation_queries("Discovery Sciences, AstraZeneca (United Kingdom)")
+    bare = [q for q in queries if q.names == ["AstraZeneca"]]
+    assert bare and all(q.country == "GB" for q in bare)

@@ -142,7 +142,9 @@ def affiliation_queries(
     # and Technology (NTNU)" (an acronym of its Norwegian name), "University of Exeter (Penryn Campus)".
     # A bracket may also be what tells namesakes apart ("Center for Molecular Biology (ZMBH)"), so
     # the name without it must match whole (:data:`HEAD_MIN_SCORE`).
-    queries.extend(Query(f"{key}#{i}{BARE}", [bare], country=country, slack=SLACK)
+    # A bracketed country is the country of the name before it ("AstraZeneca (United Kingdom)").
+    queries.extend(Query(f"{key}#{i}{BARE}", [bare], country=country_code(p[len(bare):].strip(" ()")) or country,
+                         slack=SLACK)
                    for i, p in enumerate(parts) if named[i] and (bare := _FINAL_BRACKET_RE.sub("", p)) != p and bare)
     queries.extend(
         Query(f"{key}#{i + 1}{PAIR}", [f"{a}{pieces[i + 1].glue}{b}"], country=country, slack=SLACK)
@@ -327,7 +329,9 @@ def best_hits(
             if mark.endswith(PAIR):
                 hits = [hit for hit in hits if place_follows(query.names[0], hit)]
             if mark.endswith(BARE):
-                hits = [hit for hit in hits if hit.score >= HEAD_MIN_SCORE]
+                # Whole, or the registry's name exactly without its own place ("Centro Nacional de
+                # Biopreparados (BioCen)" for "... (Cuba)"), which scores no more than review.
+                hits = [hit for hit in hits if hit.score >= HEAD_MIN_SCORE or _placeless_whole(hit)]
             hits = [town_checked(hit, index) for hit in hits]
             hits = [_run_found(hit, index) for hit in hits]
         # Scores only fall above (a name inside a part, a town not its own): min_score holds again.
@@ -354,6 +358,12 @@ def affiliations(text: str) -> list[str]:
     if rest.strip(" ,;"):
         found.append(rest)
     return found or [text]
+
+
+def _placeless_whole(hit: Hit) -> bool:
+    """The hit is on a registry name without its own place, word for word."""
+    found = hit.alignment
+    return "own_place_omitted" in hit.features and found is not None and not found.only_a and not found.only_b
 
 
 def _run_found(hit: Hit, index: CandidateIndex) -> Hit:
