@@ -519,3 +519,11 @@ def test_a_bracketed_country_is_the_country_of_the_name_before_it() -> None:
     queries = affiliation_queries("Discovery Sciences, AstraZeneca (United Kingdom)")
     bare = [q for q in queries if q.names == ["AstraZeneca"]]
     assert bare and all(q.country == "GB" for q in bare)
+
+
+def test_an_acronym_bracketed_inside_a_name_is_also_searched_without() -> None:
+    names = searched("Institute of Microbiology, Eidgenössische Technische Hochschule (ETH) Zurich")
+    assert "Eidgenössische Technische Hochschule Zurich" in names
+    # Only an acronym: a bracketed phrase may tell namesakes apart.
+    campus = "University of Exeter (Penryn Campus) Cornwall"
+    assert searched(campus) == [campus]

@@ -53,6 +53,8 @@ _SEGMENT_RE = re.compile(r"[;；]")
 _QUOTED_RE = re.compile(r"[«»“”„\"]([^«»“”„\"]{4,})[«»“”„\"]")
 #: A bracket that ends a part.
 _FINAL_BRACKET_RE = re.compile(r"\s*\([^()]*\)\s*$")
+#: An acronym in brackets inside a name.
+_INNER_ACRONYM_RE = re.compile(r"\s\([A-Z][A-Za-z0-9&-]{1,11}\)\s")
 #: A university's name in brackets.
 _BRACKETED_RE = re.compile(r"\(((?=[^()]*\s)[^()]*\buniversi[^()]*)\)", re.I)
 #: A part saying what the body is a member of ("Charité, corporate member of Freie Universität
@@ -139,13 +141,14 @@ def affiliation_queries(
     queries.extend(Query(f"{key}#{i}", [f"{p} {pieces[i].number}"], country=country, slack=SLACK)
                    for i, p in enumerate(parts) if named[i] and pieces[i].number)
     # Without a bracket it ends in, apart, for the same reason: "Norwegian University of Science
-    # and Technology (NTNU)" (an acronym of its Norwegian name), "University of Exeter (Penryn Campus)".
+    # and Technology (NTNU)" (an acronym of its Norwegian name), "University of Exeter (Penryn Campus)";
+    # and without an acronym bracketed inside it ("Eidgenössische Technische Hochschule (ETH) Zurich").
     # A bracket may also be what tells namesakes apart ("Center for Molecular Biology (ZMBH)"), so
     # the name without it must match whole (:data:`HEAD_MIN_SCORE`).
-    # A bracketed country is the country of the name before it ("AstraZeneca (United Kingdom)").
-    queries.extend(Query(f"{key}#{i}{BARE}", [bare], country=country_code(p[len(bare):].strip(" ()")) or country,
-                         slack=SLACK)
-                   for i, p in enumerate(parts) if named[i] and (bare := _FINAL_BRACKET_RE.sub("", p)) != p and bare)
+    for i, p in enumerate(parts):
+        if named[i] and (unbracketed := _unbracketed(p)) is not None:
+            bare, code = unbracketed
+            queries.append(Query(f"{key}#{i}{BARE}", [bare], country=code or country, slack=SLACK))
     queries.extend(
         Query(f"{key}#{i + 1}{PAIR}", [f"{a}{pieces[i + 1].glue}{b}"], country=country, slack=SLACK)
         for i, (a, b) in enumerate(pairwise(parts))
@@ -219,6 +222,16 @@ def _kind_ending_tails(part: str) -> list[str]:
         if k is not None and 1 < k < len(terms) - 1 and (name := " ".join(terms[k:])) not in out:
             out.append(name)
     return out
+
+
+def _unbracketed(part: str) -> tuple[str, str | None] | None:
+    """The part without the bracket it ends in, and the country that bracket names if it names one
+    ("AstraZeneca (United Kingdom)"); else without an acronym bracketed inside it; else None."""
+    bare = _FINAL_BRACKET_RE.sub("", part)
+    if bare != part:
+        return (bare, country_code(part[len(bare):].strip(" ()"))) if bare else None
+    bare = " ".join(_INNER_ACRONYM_RE.sub(" ", part).split())
+    return (bare, None) if bare != part else None
 
 
 def _members(pieces: list[Piece]) -> list[bool]:
