@@ -26,6 +26,8 @@ def test_footnote_numbers_end_a_part_and_the_country_becomes_a_hint() -> None:
 
 
 def test_a_small_number_after_a_part_is_also_searched_with_it() -> None:
+    # Inside a name too: the two pieces around it are searched rejoined as written.
+    assert "Access 2 Perspectives" in searched("Access 2 Perspectives")
     names = searched("Université Claude Bernard Lyon 1, CNRS")
     assert "Université Claude Bernard Lyon" in names and "Université Claude Bernard Lyon 1" in names
     assert "Université Paris 1" in searched("Université Paris 1 Panthéon-Sorbonne")

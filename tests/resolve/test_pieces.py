@@ -52,3 +52,8 @@ def test_a_hyphen_after_an_acronym_joins_two_bodies_and_the_pair_is_rejoined_as_
     assert texts("Centre for Genomic Regulation (CRG/UPF)") == ["Centre for Genomic Regulation (CRG/UPF)"]
     # Other dashes and slashes are rejoined with a space.
     assert numbered_pieces("University of Zurich/ETH Zurich", CITIES)[1].glue == " "
+
+
+def test_a_piece_after_a_number_is_rejoined_with_the_number_between() -> None:
+    pieces = numbered_pieces("Access 2 Perspectives", CITIES)
+    assert [(p.text, p.glue, p.number) for p in pieces] == [("Access", ", ", "2"), ("Perspectives", " 2 ", None)]

@@ -79,11 +79,15 @@ class Piece(NamedTuple):
 def numbered_pieces(part: str, cities: frozenset[tuple[str, ...]]) -> list[Piece]:
     """The pieces of a comma part, cut at bare numbers too; a piece a small number follows keeps
     it (:attr:`Piece.number`), which may be part of its name ("Université Lyon 1", not only the
-    footnote of "University of Oxford 1 Nuffield Department of Medicine")."""
+    footnote of "University of Oxford 1 Nuffield Department of Medicine"), and the piece after a
+    number is rejoined to the one before with the number between ("Access 2 Perspectives")."""
     numbers = _NUMBER_RE.findall(part)
     out: list[Piece] = []
     for j, chunk in enumerate(_NUMBER_RE.split(part)):
         found = _pieces(chunk, cities)
+        if found and j > 0:
+            # Rejoined with the number between, as written: "Access 2 Perspectives" is a name.
+            found[0] = found[0]._replace(glue=f" {numbers[j - 1]} ")
         if found and j < len(numbers) and len(numbers[j]) <= 2:
             found[-1] = found[-1]._replace(number=numbers[j])
         out.extend(found)
