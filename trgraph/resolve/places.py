@@ -20,6 +20,8 @@ from trgraph.resolve.normalise import NameForm, country_code, final_bracket, tok
 from trgraph.resolve.score import NameScore
 from trgraph.resolve.vocab import KINDS, TYPE_WORDS, place_words
 
+#: The feature a match on a name without its place carries (its value is the capped score).
+PLACE_OMITTED_FEATURE = "own_place_omitted"
 #: The most a match on a name without its place scores: for review, never auto.
 PLACE_OMITTED_SCORE = 0.85
 #: What the words of a name without its place that are no organisation words must weigh
@@ -60,10 +62,10 @@ def placeless_forms(
             if bracket is not None and country_code(bracket) != entity.country:
                 bracket = None  # a bracket that is no country of the entity's is part of its name
             if bracket is not None:
-                stem = _without_place(form.tokens, tuple(tokenize(bracket)))
+                stem = without_place(form.tokens, tuple(tokenize(bracket)))
                 fit = stem is not None and _distinctive(stem, weights, town=False)
             elif town:
-                stem = _without_place(form.tokens, town)
+                stem = without_place(form.tokens, town)
                 fit = stem is not None and _distinctive(stem, weights, town=True)
             else:
                 continue
@@ -99,7 +101,7 @@ def _bears_initials(entity: Entity, stem: tuple[str, ...]) -> bool:
 def place_omitted(s: NameScore) -> NameScore:
     """A score on a name without its place: at most :data:`PLACE_OMITTED_SCORE`, and said so."""
     score = min(s.score, PLACE_OMITTED_SCORE)
-    features = {**s.features, "own_place_omitted": score}
+    features = {**s.features, PLACE_OMITTED_FEATURE: score}
     return replace(s, score=score, method="place_omitted" if s.method == "tokens" else s.method, features=features)
 
 
@@ -117,7 +119,7 @@ def _distinctive(stem: tuple[str, ...], weights: TokenWeights, *, town: bool) ->
     return placed and sum(weights(t) for t in stem if t not in TYPE_WORDS) >= STEM_WEIGHT
 
 
-def _without_place(tokens: tuple[str, ...], place: tuple[str, ...]) -> tuple[str, ...] | None:
+def without_place(tokens: tuple[str, ...], place: tuple[str, ...]) -> tuple[str, ...] | None:
     """``tokens`` without a final run of the words of ``place`` from its first ("… University
     Frankfurt" for Frankfurt am Main), or None when they do not end that way."""
     for size in range(len(place), 0, -1):

@@ -30,6 +30,7 @@ from urllib.parse import unquote, urlsplit
 from trgraph.model import Entity
 from trgraph.resolve.align import REVIEW_CAP
 from trgraph.resolve.normalise import NameForm, country_code, name_forms, tokenize
+from trgraph.resolve.places import without_place
 from trgraph.resolve.score import NameScore
 
 #: The feature a match on a Wikipedia title carries (its value is the capped score).
@@ -67,19 +68,20 @@ def title_forms(
     if not linked:
         return []
     names: dict[tuple[str, tuple[str, ...]], set[int]] = defaultdict(set)
-    places: set[tuple[str, ...]] = set()
     for i, form in enumerate(forms):
         number = form_entity[i]
         names[(entities[number].provenance.dataset, form.tokens)].add(number)
+    towns: dict[str, tuple[str, ...]] = {}
     for number, entity in enumerate(entities):
         city = entity.attrs.get("city")
-        if not isinstance(city, str) or not (town := tuple(tokenize(city))):
+        if not isinstance(city, str):
             continue
-        places.add(town)
+        if city not in towns:
+            towns[city] = tuple(tokenize(city))
         for fi in entity_forms[number]:
-            tokens = forms[fi].tokens
-            if len(tokens) > len(town) and tokens[-len(town):] == town:
-                names[(entity.provenance.dataset, tokens[: -len(town)])].add(number)
+            if towns[city] and (stem := without_place(forms[fi].tokens, towns[city])) is not None:
+                names[(entity.provenance.dataset, stem)].add(number)
+    places = set(towns.values())
     out: list[tuple[int, NameForm]] = []
     for (dataset, title), numbers in linked.items():
         if len(numbers) > 1 or country_code(title):
