@@ -131,7 +131,7 @@ def _dash_split(text: str, cities: frozenset[tuple[str, ...]]) -> tuple[list[str
     ("ICREA/Universitat de Barcelona"; not "Mind/Brain", "Hematology/Oncology"), and at a hyphen
     after "University" ("Hebrew University-Hadassah Medical School"; not "Aix-Marseille") or an
     acronym ("CSIC-UAM"; not "CEA-Leti"), never inside brackets ("(IBV-CSIC)" is one name's), or at
-"and" between two bodies' names that say their kind. With the cut, the glue that rejoins them."""
+    "and" between two bodies' names that say their kind. With the cut, the glue that rejoins them."""
     cut = _DASH_RE.split(text)
     if len(cut) > 1 and all((len(c.split()) >= 2 or is_acronym(c.strip())) and c.count("(") == c.count(")")
                             for c in cut):
