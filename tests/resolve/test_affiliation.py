@@ -529,3 +529,7 @@ def test_an_acronym_bracketed_inside_a_name_is_also_searched_without() -> None:
     # Only an acronym: a bracketed phrase may tell namesakes apart.
     campus = "University of Exeter (Penryn Campus) Cornwall"
     assert searched(campus) == [campus]
+
+
+def test_a_university_run_into_the_word_before_is_searched_as_a_name() -> None:
+    assert "Université de Limoges" in searched("EA 6311 Francophonie Education DiversitéUniversité de Limoges")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from trgraph.resolve.normalise import tokenize
-from trgraph.resolve.pieces import AND_GLUE, full_stops, is_place, numbered_pieces
+from trgraph.resolve.pieces import AND_GLUE, full_stops, is_place, numbered_pieces, unglued
 
 CITIES = frozenset({tuple(tokenize("Los Angeles")), ("singapore",)})
 
@@ -57,3 +57,14 @@ def test_a_hyphen_after_an_acronym_joins_two_bodies_and_the_pair_is_rejoined_as_
 def test_a_piece_after_a_number_is_rejoined_with_the_number_between() -> None:
     pieces = numbered_pieces("Access 2 Perspectives", CITIES)
     assert [(p.text, p.glue, p.number) for p in pieces] == [("Access", ", ", "2"), ("Perspectives", " 2 ", None)]
+
+
+def test_a_university_or_institute_run_into_the_word_before_begins_a_part() -> None:
+    # Real Crossref strings, where a line break between two names was lost.
+    assert unglued("FrED EA 6311Université de Limoges, France") == "FrED EA 6311, Université de Limoges, France"
+    assert unglued("Université de LimogesInstitut Universitaire de France") == (
+        "Université de Limoges, Institut Universitaire de France")
+    # Only a capital after a letter or digit: words that hold the kind are left whole.
+    for text in ("Interuniversity Institute", "Max-Planck-Institut für Biochemie", "Vienna BioCenter",
+                 "Forschungsinstitut", "Universität Wien"):
+        assert unglued(text) == text

@@ -43,7 +43,7 @@ from trgraph.resolve.choice import (
 )
 from trgraph.resolve.index import CandidateIndex, Hit, Query
 from trgraph.resolve.normalise import STOPWORDS, country_code, fold, is_acronym, tokenize, words
-from trgraph.resolve.pieces import AND_GLUE, Piece, full_stops, is_place, numbered_pieces
+from trgraph.resolve.pieces import AND_GLUE, Piece, full_stops, is_place, numbered_pieces, unglued
 from trgraph.resolve.places import PLACE_OMITTED_FEATURE
 from trgraph.resolve.vocab import DECISIVE, DISCIPLINES, KINDS, NATIONALITIES, place_words
 
@@ -111,7 +111,7 @@ def affiliation_queries(
     # A unit's code names no body; a full stop after a word ends a part as a comma does; bare
     # numbers (footnote marks, postcodes) end a piece: "University of Oxford 1 Nuffield Department
     # of Medicine" is two (numbered_pieces).
-    text = full_stops(_UNIT_CODE_RE.sub(" ", text))
+    text = full_stops(_UNIT_CODE_RE.sub(" ", unglued(text)))
     pieces = [piece for p in _SPLIT_RE.split(text) for piece in numbered_pieces(p, cities)]
     pieces = [piece for piece in pieces if piece.text]
     country = None

@@ -49,6 +49,9 @@ _TYPED_RE = re.compile(r"\b(?:universit|institut|college)", re.I)
 _INITIALS_RE = re.compile(r"^(?:[A-Z]\.?){1,2}$")
 #: What rejoins two names cut at "and".
 AND_GLUE = " and "
+#: A university's or institute's name run into the word before it, where a line break was lost
+#: ("FrEDUniversité de Limoges", "Université de LimogesInstitut Universitaire de France").
+_GLUED_RE = re.compile(r"(?<=[^\W_])(?=(?:Universit|Institut)\w*\b)")
 
 
 def full_stops(text: str) -> str:
@@ -62,6 +65,12 @@ def full_stops(text: str) -> str:
         return f"{word}, "
 
     return _FULL_STOP_RE.sub(comma, text)
+
+
+def unglued(text: str) -> str:
+    """``text`` with a comma where a university's or an institute's name runs into the word before
+    it, as a lost line break leaves them ("EA 6311Université de Limoges")."""
+    return _GLUED_RE.sub(", ", text)
 
 
 class Piece(NamedTuple):
