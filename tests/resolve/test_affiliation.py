@@ -46,6 +46,9 @@ def test_a_part_ending_in_a_unit_word_is_a_unit() -> None:
     assert "Systems Ecology Group" not in searched("Systems Ecology Group, University of Luxembourg")
     # Registries name bodies "Unit": the MRC's units are organisations of their own.
     assert "MRC Human Genetics Unit" in searched("MRC Human Genetics Unit, University of Edinburgh")
+    # A university is no unit for its last word: "The University of Texas Medical Branch at Galveston".
+    names = searched("Institute of Human Infections and Immunity, University of Texas Medical Branch")
+    assert "University of Texas Medical Branch" in names
 
 
 def test_a_campus_after_a_comma_is_still_searched_with_its_university() -> None:

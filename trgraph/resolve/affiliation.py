@@ -80,8 +80,9 @@ _SUBUNIT_RE = re.compile(
     re.I,
 )
 #: Parts whose last word, the head of an English name, says they are a unit ("Molecular Biology
-#: Program", "Systems Ecology Group"); not "Unit" or "Laboratory", which registries name bodies by
-#: ("MRC Human Genetics Unit", "Jackson Laboratory").
+#: Program", "Systems Ecology Group"), unless they name a university ("University of Texas Medical
+#: Branch"); not "Unit" or "Laboratory", which registries name bodies by ("MRC Human Genetics
+#: Unit", "Jackson Laboratory").
 _UNIT_TAIL_RE = re.compile(r"\b(?:program(?:me)?|group|team|section|division|department|branch)$", re.I)
 _STATE_RE = re.compile(r"^[A-Z]{2}$")
 #: "And" in the languages of affiliations, folded ("&" folds to "and").
@@ -128,7 +129,7 @@ def affiliation_queries(
     # alone only when nothing else is left: "Department of Microbiology" is not the "Institute of
     # Microbiology", "…, Seattle, WA, USA" not "Seattle University" (but "University of
     # California, Los Angeles" is still searched as a pair).
-    subunit = [p.unit or member[i] or bool(_SUBUNIT_RE.match(p.text) or _UNIT_TAIL_RE.search(p.text))
+    subunit = [p.unit or member[i] or bool(_SUBUNIT_RE.match(p.text)) or _unit_tailed(p.text)
                for i, p in enumerate(pieces)]
     named = [not s for s in subunit]
     if len(parts) > 1 and is_city(parts[-1]) and (country is not None or tuple(tokenize(parts[-1])) in cities):
@@ -200,6 +201,11 @@ def affiliation_queries(
         elif subunit[i]:
             queries.extend(Query(f"{key}#{i}{TAIL}", [name], country=country) for name in _kind_ending_tails(parts[i]))
     return queries
+
+
+def _unit_tailed(part: str) -> bool:
+    """The part's last word says it is a unit (:data:`_UNIT_TAIL_RE`) of no university it names."""
+    return bool(_UNIT_TAIL_RE.search(part)) and not _UNIVERSITY_RE.search(part)
 
 
 def _kind_ending_tails(part: str) -> list[str]:
