@@ -378,6 +378,13 @@ def test_a_school_named_after_its_university_without_saying_so_is_proposed_for_r
     assert "Harvard" not in searched("Harvard College of Medicine")
 
 
+def test_a_school_s_stem_is_also_searched_without_the_donor_s_name_after_it() -> None:
+    names = searched("Department of Mental Health, Johns Hopkins Bloomberg School of Public Health")
+    assert "Johns Hopkins Bloomberg" in names and "Johns Hopkins" in names
+    # Not a stem cut after "and": "Brighton and Sussex Medical School" is no school of Brighton's.
+    assert "Brighton and" not in searched("Brighton and Sussex Medical School, University of Sussex")
+
+
 def test_the_acronym_a_part_begins_with_is_proposed_for_review_when_one_body_alone_bears_it() -> None:
     def uni(key: str, name: str, acronym: str, country: str) -> Entity:
         return Entity(f"ror:{key}", EntityKind.ORGANISATION, name, Provenance("ror", key, "test"), names=[acronym],

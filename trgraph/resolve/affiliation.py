@@ -170,9 +170,9 @@ def affiliation_queries(
     # "Harvard Medical School" is Harvard's when the registry has no record of its own for it, and
     # "UCLA Cardiac Arrhythmia Center" UCLA's.
     queries.extend(
-        Query(f"{key}#{i}{STEM}", [p.stem], country=country)
-        for i, p in enumerate(pieces)
-        if p.stem is not None and not is_place(p.stem, cities)
+        Query(f"{key}#{i}{STEM}", [stem], country=country)
+        for i, p in enumerate(pieces) if p.stem is not None
+        for stem in _stems(p.stem) if not is_place(stem, cities)
     )
     # "University of California, Los Angeles School of Dentistry" is UCLA's school: its town goes
     # with the university before it.
@@ -201,6 +201,15 @@ def affiliation_queries(
         elif subunit[i]:
             queries.extend(Query(f"{key}#{i}{TAIL}", [name], country=country) for name in _kind_ending_tails(parts[i]))
     return queries
+
+
+def _stems(stem: str) -> list[str]:
+    """The name a school is named after, and that name without a donor's name after it ("Johns
+    Hopkins" of "Johns Hopkins Bloomberg", "Dartmouth" of "Dartmouth Geisel")."""
+    terms = stem.split()
+    if len(terms) < 2 or not terms[-1][:1].isupper() or fold(terms[-2]) in _CONNECTORS:
+        return [stem]
+    return [stem, " ".join(terms[:-1])]
 
 
 def _unit_tailed(part: str) -> bool:
