@@ -378,6 +378,21 @@ def test_a_school_named_after_its_university_without_saying_so_is_proposed_for_r
     assert "Harvard" not in searched("Harvard College of Medicine")
 
 
+def test_a_medical_college_is_a_medical_body_s_not_its_namesake_university_s() -> None:
+    weill = Entity("ror:w", EntityKind.ORGANISATION, "Weill Cornell Medicine", Provenance("ror", "w", "test"),
+                   country="US", attrs={"types": ["education", "funder"], "city": "New York"})
+    tongji = Entity("ror:t", EntityKind.ORGANISATION, "Tongji University", Provenance("ror", "t", "test"),
+                    country="CN", attrs={"types": ["education"], "city": "Shanghai"})
+    index = among_universities(weill, tongji, *PLACES)
+    # Found by the college's stem, for review (how high depends on how common "Medicine" is).
+    hit = match_affiliation(index, "Department of Medicine, Weill Cornell Medical College")
+    assert hit is not None and hit.entity.id == "ror:w" and "embedded_name" in hit.features
+    assert hit.score <= EMBEDDED_SCORE
+    # Tongji Medical College is Huazhong University's: Tongji University's name says nothing medical.
+    hit = match_affiliation(index, "Department of Cardiology, Tongji Medical College")
+    assert hit is None or "embedded_name" not in hit.features
+
+
 def test_a_school_s_stem_is_also_searched_without_the_donor_s_name_after_it() -> None:
     names = searched("Department of Mental Health, Johns Hopkins Bloomberg School of Public Health")
     assert "Johns Hopkins Bloomberg" in names and "Johns Hopkins" in names

@@ -92,9 +92,9 @@ _CONNECTORS = STOPWORDS | _AND | words("van von fur")
 #: An article or "de" run into the next word ("d'Investigacions", "l'Énergie").
 _ELIDED_RE = re.compile(r"^[dl]['’]", re.I)
 #: Mark the queries for the head and the tail of a part (:func:`embedded_names`), for the
-#: name a school is named after (:attr:`Piece.stem`) and for the acronym a part begins with
-#: ("UCLA Cardiac Arrhythmia Center", "CNRS UMR 3569").
-HEAD, TAIL, STEM, LEAD = "^", "$", "@", "!"
+#: name a school is named after (:attr:`Piece.stem`; a medical college's: :attr:`Piece.medical`)
+#: and for the acronym a part begins with ("UCLA Cardiac Arrhythmia Center", "CNRS UMR 3569").
+HEAD, TAIL, STEM, MEDICAL_STEM, LEAD = "^", "$", "@", "%", "!"
 #: Marks the query for a pair of adjacent parts, and for a part without the bracket it ends in.
 PAIR, BARE = "+", "~"
 #: The most a name found inside a part scores: for an analyst to judge, never linked unseen.
@@ -170,7 +170,7 @@ def affiliation_queries(
     # "Harvard Medical School" is Harvard's when the registry has no record of its own for it, and
     # "UCLA Cardiac Arrhythmia Center" UCLA's.
     queries.extend(
-        Query(f"{key}#{i}{STEM}", [stem], country=country)
+        Query(f"{key}#{i}{MEDICAL_STEM if p.medical else STEM}", [stem], country=country)
         for i, p in enumerate(pieces) if p.stem is not None
         for stem in _stems(p.stem) if not is_place(stem, cities)
     )
@@ -340,7 +340,7 @@ def best_hits(
     named_universities: list[list[float]] = [[] for _ in segments]
     for query, o, hits in zip(queries, owner, results, strict=True):
         mark = query.key.rsplit("#", 1)[1]
-        position: float = int(mark.rstrip(HEAD + TAIL + STEM + LEAD + PAIR + BARE))
+        position: float = int(mark.rstrip(HEAD + TAIL + STEM + MEDICAL_STEM + LEAD + PAIR + BARE))
         if mark.isdigit() and _UNIVERSITY_RE.search(query.names[0]):
             named_universities[o].append(position)
         if mark.endswith(PAIR):
@@ -350,10 +350,11 @@ def best_hits(
         if mark[-1] == LEAD:
             # An acronym that one registry body alone bears names it ("UCLA", not "IIT").
             hits = [_embedded(hit) for hit in hits if hit.method == "acronym" and hit.shared <= 1]
-        elif mark[-1] in HEAD + TAIL + STEM:
+        elif mark[-1] in HEAD + TAIL + STEM + MEDICAL_STEM:
             least = HEAD_MIN_SCORE if mark[-1] == HEAD else 0.0
             hits = [_embedded(hit) for hit in hits if hit.score >= least and shares_rare_word(hit, index.weights)
-                    and (mark[-1] != STEM or school_of(query.names[0], hit))]
+                    and (mark[-1] not in STEM + MEDICAL_STEM
+                         or school_of(query.names[0], hit, medical=mark[-1] == MEDICAL_STEM))]
         else:
             if mark.endswith(PAIR):
                 hits = [hit for hit in hits if place_follows(query.names[0], hit)]

@@ -34,6 +34,8 @@ NEAR = 0.05
 #: How well a later part must name an institution to show that a unit before it, abroad, is a
 #: namesake (screening's default review threshold).
 ABROAD_MIN_SCORE = 0.7
+#: How the words of a medical body's name begin, folded ("Medicine", "Medical", "Médecine", "Medizin").
+_MEDICAL_STEMS = ("medic", "medec", "mediz")
 #: Registry types of an institution in its own right (ROR's vocabulary).
 STANDING = frozenset({"education", "government", "funder"})
 
@@ -81,14 +83,17 @@ def shares_rare_word(hit: Hit, weights: TokenWeights) -> bool:
     return found is not None and any(p.how == "exact" and weights.rare(p.a) for p in found.pairs)
 
 
-def school_of(stem: str, hit: Hit) -> bool:
+def school_of(stem: str, hit: Hit, *, medical: bool = False) -> bool:
     """The hit is a place of education whose name holds every word of the stem ("Harvard
     University" for "Harvard" Medical School; not the Jacobs company for the "Jacobs" School of
     Medicine), and the stem is not its town ("Hannover Medical School" is not the
-    University of Hannover's)."""
+    University of Hannover's). A ``medical`` college's body says so in its name ("Weill Cornell
+    Medicine" for "Weill Cornell" Medical College; not Tongji University for "Tongji")."""
     found = hit.alignment
     types = hit.entity.attrs.get("types")
     if found is None or found.only_a or not isinstance(types, list) or "education" not in types:
+        return False
+    if medical and not any(token.startswith(_MEDICAL_STEMS) for token in tokenize(hit.entity.name)):
         return False
     city = hit.entity.attrs.get("city")
     return not isinstance(city, str) or Indel.normalized_similarity(fold(stem), fold(city)) < TOWN_SIMILARITY

@@ -24,11 +24,14 @@ _DASH_RE = re.compile(r"\s[-–—]\s|/|(?<=University)-(?=[A-Z])|(?<=[A-Z]{2})-
 #: A school or faculty named after its university ("Johns Hopkins University School of
 #: Medicine", "Harvard Medical School", "Kobe University Graduate School of Medicine").
 _SCHOOL_TAIL_RE = re.compile(
-    r"\s(?=(?:(?:graduate\s+)?school|college|faculty)\s+of\b|(?:medical|dental|graduate|law|business)\s+school\b)",
+    r"\s(?=(?:(?:graduate\s+)?school|college|faculty)\s+of\b|(?:medical|dental|graduate|law|business)\s+school\b"
+    r"|medical\s+college\b)",
     re.I,
 )
-#: A school, not a college or faculty, which may be an institution of its own.
-_SCHOOL_RE = re.compile(r"(?:\w+\s+)?school\b", re.I)
+#: A school, not a college or faculty, which may be an institution of its own; or a medical college,
+#: which is a medical body's ("Weill Cornell Medical College"), not its namesake university's
+#: ("Tongji Medical College" is Huazhong's, not Tongji University's).
+_SCHOOL_RE = re.compile(r"(?:\w+\s+)?school\b|(?P<medical>medical\s+college\b)", re.I)
 #: A school "of" or "at" its university ("Medical School of Nanjing University", "Perelman
 #: School of Medicine at the University of Pennsylvania"), or a campus "at" its place
 #: ("University of North Carolina at Chapel Hill"); a hospital affiliated to one ("The First
@@ -76,13 +79,15 @@ def unglued(text: str) -> str:
 class Piece(NamedTuple):
     """A name in an affiliation string: its text, the glue that rejoins it to the piece before
     (", " for a comma part), whether it is a unit of the body next to it and, for a school named
-    after its university without saying "university" ("Harvard Medical School"), that name."""
+    after its university without saying "university" ("Harvard Medical School"), that name, and
+    whether the school is a medical college, which only a medical body's name may be after."""
 
     text: str
     glue: str
     unit: bool
     stem: str | None = None
     number: str | None = None
+    medical: bool = False
 
 
 def numbered_pieces(part: str, cities: frozenset[tuple[str, ...]]) -> list[Piece]:
@@ -118,8 +123,10 @@ def _pieces(part: str, cities: frozenset[tuple[str, ...]]) -> list[Piece]:
             tail = _SCHOOL_TAIL_RE.split(placed.strip(), maxsplit=1)
             if len(tail) > 1 and not _names_body(tail[0]):
                 # "Baylor College of Medicine" is not Baylor's: the whole is searched as a name.
-                stem = _undonored(tail[0]) if _SCHOOL_RE.match(tail[1]) else None
-                out.append(Piece(" ".join(placed.split()), glue, False, stem))
+                school = _SCHOOL_RE.match(tail[1])
+                stem = _undonored(tail[0]) if school else None
+                medical = bool(school and school.group("medical"))
+                out.append(Piece(" ".join(placed.split()), glue, False, stem, medical=medical))
                 continue
             out.append(Piece(" ".join(tail[0].split()), glue, False))
             if len(tail) > 1:
