@@ -21,8 +21,8 @@ _NUMBER_RE = re.compile(r"\b\d+\b")
 #: Lyon 1", "University of Zurich/ETH Zurich"), and so does a hyphen after "University" or after an
 #: acronym, before a capital ("CSIC-UAM", "CSIR-Central Drug Research Institute").
 _DASH_RE = re.compile(r"\s[-–—]\s|/|(?<=University)-(?=[A-Z])|(?<=[A-Z]{2})-(?=[A-Z])")
-#: A school or faculty named after its university ("Johns Hopkins University School of
-#: Medicine", "Harvard Medical School", "Kobe University Graduate School of Medicine").
+#: A school, faculty or medical college named after its university ("Johns Hopkins University
+#: School of Medicine", "Harvard Medical School", "Kobe University Graduate School of Medicine").
 _SCHOOL_TAIL_RE = re.compile(
     r"\s(?=(?:(?:graduate\s+)?school|college|faculty)\s+of\b|(?:medical|dental|graduate|law|business)\s+school\b"
     r"|medical\s+college\b)",
