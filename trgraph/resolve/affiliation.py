@@ -97,6 +97,8 @@ _ELIDED_RE = re.compile(r"^[dl]['’]", re.I)
 HEAD, TAIL, STEM, MEDICAL_STEM, LEAD = "^", "$", "@", "%", "!"
 #: Marks the query for a pair of adjacent parts, and for a part without the bracket it ends in.
 PAIR, BARE = "+", "~"
+#: Every mark a query's key may end in, after the number of its part.
+_MARKS = HEAD + TAIL + STEM + MEDICAL_STEM + LEAD + PAIR + BARE
 #: The most a name found inside a part scores: for an analyst to judge, never linked unseen.
 EMBEDDED_SCORE = 0.85
 #: A head is the whole name, so it must match as one (a tail may run on past its name).
@@ -340,7 +342,7 @@ def best_hits(
     named_universities: list[list[float]] = [[] for _ in segments]
     for query, o, hits in zip(queries, owner, results, strict=True):
         mark = query.key.rsplit("#", 1)[1]
-        position: float = int(mark.rstrip(HEAD + TAIL + STEM + MEDICAL_STEM + LEAD + PAIR + BARE))
+        position: float = int(mark.rstrip(_MARKS))
         if mark.isdigit() and _UNIVERSITY_RE.search(query.names[0]):
             named_universities[o].append(position)
         if mark.endswith(PAIR):
