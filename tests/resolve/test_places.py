@@ -38,6 +38,32 @@ def test_a_name_written_without_its_own_city_or_country_is_for_review(places: Ca
     assert 0.7 <= hit.score <= PLACE_OMITTED_SCORE < 0.9  # proposed, never linked unseen
 
 
+def test_a_name_that_ends_in_its_own_country_is_found_without_it_for_review(places: CandidateIndex) -> None:
+    # ROR names the Australian university "University of Newcastle Australia" (and gives it the
+    # English name of Newcastle University, in the UK, as an alias): "University of Newcastle" is its
+    # own name, written without its country; the country may also have been dropped from another
+    # body's name, so it is proposed, never linked unseen.
+    hits = places.search(Query("q", ["University of Newcastle"]), limit=2)
+    assert hits[0].entity.id == "ror:00eae9z71" and hits[0].method == "place_omitted"
+    assert 0.7 <= hits[0].score <= PLACE_OMITTED_SCORE
+    assert all(h.score < hits[0].score for h in hits[1:])
+    hit = best(places, "Newcastle University")
+    assert hit is not None and hit.score == 1.0  # its full names still decide
+
+
+def test_a_country_ending_a_name_is_only_dropped_when_it_is_the_bodys_own() -> None:
+    # A body in Georgia (the country) named after the US state, or the reverse, keeps its name.
+    def university(ror: str, name: str, country: str) -> Entity:
+        return Entity(f"ror:{ror}", EntityKind.ORGANISATION, name, Provenance("ror", ror, "hand-made"),
+                      country=country, attrs={"city": "Athens" if country == "US" else "Tbilisi"})
+
+    weights = TokenWeights({"ohio": 2, "georgia": 40}, total=36_000)
+    index = CandidateIndex([university("a", "Ohio University of Georgia", "US"),
+                            university("b", "Ohio University of Georgia", "GE")], weights=weights)
+    hits = index.search(Query("q", ["Ohio University"]), limit=2)
+    assert [h.entity.id for h in hits if "own_place_omitted" in h.features] == ["ror:b"]
+
+
 def test_a_name_of_common_words_that_together_tell_the_body_keeps_it_without_its_place() -> None:
     # As often as in the whole registry, "Texas" is no rare word and "Medical" is a common one;
     # together they still tell the Medical Branch (at Galveston) from the University of Texas.

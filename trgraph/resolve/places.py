@@ -1,10 +1,11 @@
 """Registry names written without the organisation's own place.
 
 People write "Imperial College" for Imperial College London, "Goethe University" for
-Goethe University Frankfurt and "Sciex" for ROR's "Sciex (Canada)" (ROR tells namesake
-companies apart by a country in brackets). :func:`placeless_forms` gives the index a
-second form of such names, without the entity's own city (ROR's ``city``) or bracketed
-country; :func:`place_omitted` caps what a match on one scores, so that it goes before an
+Goethe University Frankfurt, "University of Newcastle" for ROR's "University of Newcastle
+Australia" and "Sciex" for ROR's "Sciex (Canada)" (ROR tells namesake companies apart by a
+country in brackets). :func:`placeless_forms` gives the index a second form of such names,
+without the entity's own city (ROR's ``city``) or country, at the end or in brackets;
+:func:`place_omitted` caps what a match on one scores, so that it goes before an
 analyst and is never linked unseen: another body may have dropped the same place.
 """
 
@@ -36,13 +37,14 @@ def placeless_forms(
     form_entity: Sequence[int],
     weights: TokenWeights,
 ) -> list[tuple[int, NameForm]]:
-    """(entity number, form) for each indexed name that ends in the entity's own place, without
-    it. Not when what is left is a name of another entity of its dataset, or, for a city, left by
-    more than one: "University of Michigan" is the university, not its Dearborn campus;
-    "University of California" any campus. A bracketed country may leave one name to several
-    companies ("UCB Pharma" (Belgium) and (Portugal)): they are a group's, told apart by the
-    query's country or the registry's hierarchy. What is left must still be distinctive
-    (:func:`_distinctive`); only a query that is exactly that name should find it."""
+    """(entity number, form) for each indexed name that ends in the entity's own place (its city,
+    else its country), without it. Not when what is left is a name of another entity of its
+    dataset, or, for a city or a country at the end, left by more than one: "University of
+    Michigan" is the university, not its Dearborn campus; "University of California" any campus.
+    A bracketed country may leave one name to several companies ("UCB Pharma" (Belgium) and
+    (Portugal)): they are a group's, told apart by the query's country or the registry's
+    hierarchy. What is left must still be distinctive (:func:`_distinctive`); only a query that
+    is exactly that name should find it."""
     # Stems and names are compared within one dataset: a list entry that names the registry's
     # "Commercial Aircraft Corporation of China (China)" without its bracket is that body, not a
     # namesake that makes the stem ambiguous.
@@ -64,11 +66,13 @@ def placeless_forms(
             if bracket is not None:
                 stem = without_place(form.tokens, tuple(tokenize(bracket)))
                 fit = stem is not None and _distinctive(stem, weights, town=False)
-            elif town:
-                stem = without_place(form.tokens, town)
-                fit = stem is not None and _distinctive(stem, weights, town=True)
             else:
-                continue
+                stem = without_place(form.tokens, town) if town else None
+                if stem is None and entity.country:
+                    stem = _without_country(form.tokens, entity.country)
+                if stem is None:
+                    continue
+                fit = _distinctive(stem, weights, town=True)
             if stem is not None and fit:
                 left[(entity.provenance.dataset, stem)].add(number)
                 placeless = replace(form, tokens=stem, compact="".join(stem), initials="")
@@ -117,6 +121,15 @@ def _distinctive(stem: tuple[str, ...], weights: TokenWeights, *, town: bool) ->
         return True
     placed = not town or not place_words().isdisjoint(stem)
     return placed and sum(weights(t) for t in stem if t not in TYPE_WORDS) >= STEM_WEIGHT
+
+
+def _without_country(tokens: tuple[str, ...], country: str) -> tuple[str, ...] | None:
+    """``tokens`` without a final name of ``country`` (an ISO code) of up to three words ("University
+    of Newcastle Australia", "… of the Russian Federation"), or None when they do not end in one."""
+    for size in (3, 2, 1):
+        if len(tokens) > size and country_code(" ".join(tokens[-size:])) == country:
+            return tokens[:-size]
+    return None
 
 
 def without_place(tokens: tuple[str, ...], place: tuple[str, ...]) -> tuple[str, ...] | None:
