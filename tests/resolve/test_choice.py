@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from tests.conftest import FIXTURES
+from trgraph.ingest.ror import load_ror
 from trgraph.model import Entity, EntityKind, Provenance
+from trgraph.resolve.affiliation import match_affiliation
 from trgraph.resolve.choice import choose, is_city, standing
-from trgraph.resolve.index import Hit
+from trgraph.resolve.index import CandidateIndex, Hit, Query
 
 
 def hit(key: str, score: float, *types: str, embedded: bool = False) -> Hit:
@@ -35,6 +38,20 @@ def test_a_name_found_inside_a_part_counts_only_when_no_part_names_anything() ->
     assert chosen is not None and chosen.entity.id == "ror:whole"
     chosen = choose([(1, inside)])
     assert chosen is not None and chosen.entity.id == "ror:inside"
+
+
+def test_a_name_that_is_the_parts_words_exactly_wins_over_one_with_a_word_more() -> None:
+    # Real ROR records: "Novo Nordisk (Denmark)" and "(Portugal)", and the Novo Nordisk Foundation.
+    # "Novo Nordisk" is the company's name without its country (for review, 0.85); the
+    # Foundation's name has a word more, which weighs little, and scores a little higher.
+    records = load_ror(FIXTURES / "resolve" / "ror_places.json")
+    index = CandidateIndex(e for e in records if isinstance(e, Entity) and not e.attrs.get("unresolved"))
+    first = index.search(Query("q", ["Novo Nordisk"]), limit=1)[0]
+    assert first.entity.id == "ror:04txyc737" and first.score > 0.85  # what the part alone ranks first
+    chosen = match_affiliation(index, "Clinical Drug Development, Novo Nordisk")
+    assert chosen is not None and chosen.entity.id == "ror:0435rc536" and chosen.score == 0.85
+    chosen = match_affiliation(index, "Novo Nordisk Foundation")
+    assert chosen is not None and chosen.entity.id == "ror:04txyc737" and chosen.score == 1.0
 
 
 def test_standing_and_city_words() -> None:

@@ -7,7 +7,8 @@ of Edinburgh"), so among the hits that score within ``NEAR`` of the best, an ins
 its own right (:data:`STANDING`) wins over a facility, hospital or company, and then the one
 named furthest right. Each hit comes with its position: the part its query searched (a name
 two parts make ranks half a place after the second). Namesakes that one part names equally
-well are settled first, by the registry's hierarchy (:attr:`~trgraph.resolve.index.Hit.parts`).
+well are settled first: a name that is the part's words exactly before one with words the part
+lacks, then by the registry's hierarchy (:attr:`~trgraph.resolve.index.Hit.parts`).
 A facility, hospital or company named before institutions that are all in another country is a
 namesake abroad, and one named before a university the registry does not know is that
 university's unit: both are dropped. A pair whose second part is a place must name it in the
@@ -110,13 +111,28 @@ def choose(hits: list[tuple[float, Hit]]) -> Hit | None:
     near = [(pos, h) for pos, h in hits if h.score >= top - NEAR]
     # A name found inside a part is the answer only when no part names anything as well.
     whole = [(pos, h) for pos, h in near if "embedded_name" not in h.features]
-    near = _namesakes_settled(whole or near)
+    near = _namesakes_settled(_exactly_named(whole or near))
     by_place = max(near, key=lambda ph: (ph[0], ph[1].score, ph[1].exact))[1]
     chosen = max(near, key=lambda ph: (standing(ph[1].entity), ph[0], ph[1].score, ph[1].exact))[1]
     if chosen is by_place:
         return chosen
     features = {**chosen.features, "institution_standing": float(standing(chosen.entity))}
     return replace(chosen, features=features)
+
+
+def _exactly_named(hits: list[tuple[float, Hit]]) -> list[tuple[float, Hit]]:
+    """Of the hits a part names nearly as well, a registry name with words the part lacks gives
+    way to one that is the part's words exactly, word for word: "Novo Nordisk" is the company
+    ("Novo Nordisk (Denmark)", its place omitted, for review), not the Novo Nordisk Foundation,
+    whose name has a word more and scores a little higher only because "Foundation" weighs little."""
+    def exact(hit: Hit) -> bool:
+        found = hit.alignment
+        return (found is not None and not found.only_a and not found.only_b
+                and all(p.how == "exact" for p in found.pairs))
+
+    named = {pos for pos, h in hits if exact(h)}
+    return [(pos, h) for pos, h in hits
+            if pos not in named or (found := h.alignment) is None or not found.only_b]
 
 
 def _namesakes_settled(hits: list[tuple[float, Hit]]) -> list[tuple[float, Hit]]:
