@@ -1,4 +1,5 @@
-"""Registry names written without their own city or bracketed country, on real ROR records."""
+"""Registry names written without their own city or country, or short of one of two joined names, on real
+ROR records."""
 
 from __future__ import annotations
 
@@ -62,6 +63,22 @@ def test_a_country_ending_a_name_is_only_dropped_when_it_is_the_bodys_own() -> N
                             university("b", "Ohio University of Georgia", "GE")], weights=weights)
     hits = index.search(Query("q", ["Ohio University"]), limit=2)
     assert [h.entity.id for h in hits if "own_place_omitted" in h.features] == ["ror:b"]
+
+
+@pytest.mark.parametrize(("name", "expected"), [
+    ("Universitätsmedizin Berlin", "ror:001w7jn25"),  # "Charité - Universitätsmedizin Berlin"
+    ("Leibniz Institute on Aging", "ror:039a53269"),  # "… on Aging - Fritz Lipmann Institute (FLI)"
+    ("Leibniz-Institut für Alternsforschung", "ror:039a53269"),  # its German name's first half
+])
+def test_one_of_two_names_a_registry_joins_with_a_dash_is_found_alone_for_review(
+    places: CandidateIndex, name: str, expected: str
+) -> None:
+    hit = best(places, name)
+    assert hit is not None and hit.entity.id == expected and hit.method == "joined_name"
+    assert "joined_name_omitted" in hit.features and 0.7 <= hit.score <= PLACE_OMITTED_SCORE
+    # Only the name exactly as written: a word more or less is no match on it.
+    assert all("joined_name_omitted" not in h.features
+               for h in places.search(Query("q", [f"{name} Clinic"]), limit=3))
 
 
 def test_a_name_of_common_words_that_together_tell_the_body_keeps_it_without_its_place() -> None:

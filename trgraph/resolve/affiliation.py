@@ -44,7 +44,7 @@ from trgraph.resolve.choice import (
 from trgraph.resolve.index import CandidateIndex, Hit, Query
 from trgraph.resolve.normalise import STOPWORDS, country_code, fold, is_acronym, tokenize, words
 from trgraph.resolve.pieces import AND_GLUE, Piece, full_stops, is_place, numbered_pieces, unglued
-from trgraph.resolve.places import PLACE_OMITTED_FEATURE
+from trgraph.resolve.places import JOINED_OMITTED_FEATURE, PLACE_OMITTED_FEATURE
 from trgraph.resolve.vocab import DECISIVE, DISCIPLINES, KINDS, NATIONALITIES, place_words
 
 _SPLIT_RE = re.compile(r"[,;，；·]")
@@ -395,7 +395,8 @@ def affiliations(text: str) -> list[str]:
 def _placeless_whole(hit: Hit) -> bool:
     """The hit is on a registry name without its own place, word for word."""
     found = hit.alignment
-    return PLACE_OMITTED_FEATURE in hit.features and found is not None and not found.only_a and not found.only_b
+    shortened = PLACE_OMITTED_FEATURE in hit.features or JOINED_OMITTED_FEATURE in hit.features
+    return shortened and found is not None and not found.only_a and not found.only_b
 
 
 def _run_found(hit: Hit, index: CandidateIndex) -> Hit:

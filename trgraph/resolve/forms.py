@@ -2,8 +2,9 @@
 
 Every name of an entity (its primary name and aliases) becomes one or more
 :class:`~trgraph.resolve.normalise.NameForm`. Two kinds of name are derived besides, each with
-its own rule for when a match on it counts: a name without the entity's own place
-(:mod:`.places`), and the title of the Wikipedia article the record links to (:mod:`.titles`).
+its own rule for when a match on it counts: a name without the entity's own place, or one of two
+names it joins with a dash (:mod:`.places`), and the title of the Wikipedia article the record
+links to (:mod:`.titles`).
 """
 
 from __future__ import annotations
@@ -44,8 +45,9 @@ class FormTable:
     #: The form numbers of each entity.
     entity_forms: list[list[int]]
     weights: TokenWeights
-    #: Forms of a name without the entity's own city or country (:mod:`.places`).
-    placeless: set[int]
+    #: Forms of a name without the entity's own city or country, or of one of two joined names, with
+    #: the feature a match on each carries (:mod:`.places`).
+    placeless: dict[int, str]
     #: Forms of the title of the record's Wikipedia article (:mod:`.titles`).
     titled: set[int]
     #: (dataset, tokens) -> how many entities of that dataset bear the name, where more than one does.
@@ -55,14 +57,14 @@ class FormTable:
     def build(cls, entities: Iterable[Entity], weights: TokenWeights | None = None) -> FormTable:
         """The table of ``entities`` (the institution itself, :attr:`EntityKind.HOME`, left out);
         ``weights`` default to the token weights of their own names."""
-        table = cls([], [], [], [], TokenWeights(), set(), set(), {})
+        table = cls([], [], [], [], TokenWeights(), {}, set(), {})
         for entity in entities:
             if entity.kind is not EntityKind.HOME:
                 table._add(entity)
         table.weights = weights or TokenWeights.from_forms(f.tokens for f in table.forms)
-        for number, form in placeless_forms(table.entities, table.entity_forms, table.forms, table.form_entity,
-                                            table.weights):
-            table.placeless.add(table._add_form(number, form))
+        for number, form, feature in placeless_forms(table.entities, table.entity_forms, table.forms,
+                                                     table.form_entity, table.weights):
+            table.placeless[table._add_form(number, form)] = feature
         for number, form in title_forms(table.entities, table.entity_forms, table.forms, table.form_entity):
             table.titled.add(table._add_form(number, form))
         bearers: dict[tuple[str, tuple[str, ...]], set[int]] = defaultdict(set)

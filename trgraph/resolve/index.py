@@ -400,11 +400,12 @@ class CandidateIndex:
         for qf in query.forms:
             for fi in forms if forms is not None else self.entity_forms[number]:
                 form = self.forms[fi]
-                if fi in self.placeless and qf.tokens != form.tokens:
+                shortened = self.placeless.get(fi)
+                if shortened is not None and qf.tokens != form.tokens:
                     continue  # only the name exactly as written without its place
                 s = score_forms(qf, form, self.weights, query.slack)
-                if fi in self.placeless:
-                    s = place_omitted(s)
+                if shortened is not None:
+                    s = place_omitted(s, shortened)
                 elif fi in self.titled:
                     s = by_title(s)
                 elif qf.tokens == form.tokens:

@@ -1,28 +1,36 @@
-"""Registry names written without the organisation's own place.
+"""Registry names written without the organisation's own place, or short of one of two names.
 
 People write "Imperial College" for Imperial College London, "Goethe University" for
 Goethe University Frankfurt, "University of Newcastle" for ROR's "University of Newcastle
 Australia" and "Sciex" for ROR's "Sciex (Canada)" (ROR tells namesake companies apart by a
 country in brackets). :func:`placeless_forms` gives the index a second form of such names,
-without the entity's own city (ROR's ``city``) or country, at the end or in brackets;
-:func:`place_omitted` caps what a match on one scores, so that it goes before an
-analyst and is never linked unseen: another body may have dropped the same place.
+without the entity's own city (ROR's ``city``) or country, at the end or in brackets, and
+of each of two names the registry joins with a dash ("Universitätsmedizin Berlin" for
+"Charité - Universitätsmedizin Berlin"); :func:`place_omitted` caps what a match on one
+scores, so that it goes before an analyst and is never linked unseen: another body may have
+dropped the same place, or go by the same name.
 """
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import replace
 
 from trgraph.model import Entity
 from trgraph.resolve.align import TokenWeights
-from trgraph.resolve.normalise import NameForm, country_code, final_bracket, tokenize
+from trgraph.resolve.normalise import NameForm, country_code, final_bracket, name_forms, tokenize
 from trgraph.resolve.score import NameScore
 from trgraph.resolve.vocab import KINDS, TYPE_WORDS, place_words
 
 #: The feature a match on a name without its place carries (its value is the capped score).
 PLACE_OMITTED_FEATURE = "own_place_omitted"
+#: The feature a match on one of two names a registry joins with a dash carries.
+JOINED_OMITTED_FEATURE = "joined_name_omitted"
+#: A dash between spaces, that joins two names in one ("Charité - Universitätsmedizin Berlin").
+_JOINING_DASH_RE = re.compile(r"\s[-–—]\s")
+_FINAL_BRACKET_RE = re.compile(r"\s*\([^()]*\)\s*$")
 #: The most a match on a name without its place scores: for review, never auto.
 PLACE_OMITTED_SCORE = 0.85
 #: What the words of a name without its place that are no organisation words must weigh
@@ -36,10 +44,13 @@ def placeless_forms(
     forms: Sequence[NameForm],
     form_entity: Sequence[int],
     weights: TokenWeights,
-) -> list[tuple[int, NameForm]]:
-    """(entity number, form) for each indexed name that ends in the entity's own place (its city,
-    else its country), without it. Not when what is left is a name of another entity of its
-    dataset, or, for a city or a country at the end, left by more than one: "University of
+) -> list[tuple[int, NameForm, str]]:
+    """(entity number, form, feature) for each indexed name that ends in the entity's own place (its
+    city, else its country), without it (:data:`PLACE_OMITTED_FEATURE`), and for each of two names
+    a registry name joins with a dash ("Charité - Universitätsmedizin Berlin"; "Leibniz Institute
+    on Aging - Fritz Lipmann Institute (FLI)"), which people write alone
+    (:data:`JOINED_OMITTED_FEATURE`). Not when what is left is a name of another entity of its
+    dataset, or, for a city or a country at the end or a joined name, left by more than one: "University of
     Michigan" is the university, not its Dearborn campus; "University of California" any campus.
     A bracketed country may leave one name to several companies ("UCB Pharma" (Belgium) and
     (Portugal)): they are a group's, told apart by the query's country or the registry's
@@ -49,7 +60,7 @@ def placeless_forms(
     # "Commercial Aircraft Corporation of China (China)" without its bracket is that body, not a
     # namesake that makes the stem ambiguous.
     left: dict[tuple[str, tuple[str, ...]], set[int]] = defaultdict(set)
-    found: list[tuple[int, NameForm, bool]] = []
+    found: list[tuple[int, NameForm, bool, str]] = []
     towns: dict[str, tuple[str, ...]] = {}
     for number, entity in enumerate(entities):
         city = entity.attrs.get("city")
@@ -60,6 +71,9 @@ def placeless_forms(
             town = towns[city]
         for fi in entity_forms[number]:
             form = forms[fi]
+            for joined in _joined_names(form, weights):
+                left[(entity.provenance.dataset, joined.tokens)].add(number)
+                found.append((number, joined, False, JOINED_OMITTED_FEATURE))
             bracket = final_bracket(form.original) if entity.country and form.original.endswith(")") else None
             if bracket is not None and country_code(bracket) != entity.country:
                 bracket = None  # a bracket that is no country of the entity's is part of its name
@@ -76,22 +90,26 @@ def placeless_forms(
             if stem is not None and fit:
                 left[(entity.provenance.dataset, stem)].add(number)
                 placeless = replace(form, tokens=stem, compact="".join(stem), initials="")
-                found.append((number, placeless, bracket is not None))
+                found.append((number, placeless, bracket is not None, PLACE_OMITTED_FEATURE))
     owners: dict[tuple[str, tuple[str, ...]], set[int]] = defaultdict(set)
     for i, form in enumerate(forms):
         key = (entities[form_entity[i]].provenance.dataset, form.tokens)
         if key in left:
             owners[key].add(form_entity[i])
-    out: list[tuple[int, NameForm]] = []
-    for number, form, bracketed in found:
+    out: list[tuple[int, NameForm, str]] = []
+    done: set[tuple[int, tuple[str, ...]]] = set()
+    for number, form, bracketed, feature in found:
         key = (entities[number].provenance.dataset, form.tokens)
+        if (number, form.tokens) in done:
+            continue
         # Companies that differ only by their bracketed country are one group's, and the country
         # tells them apart (the query's, or the group's parent: Hit.parts), not their names. Of
         # campuses that share a name without their towns, the one whose acronym is that name's
         # initials is the one the name means ("UNC": the University of North Carolina at Chapel Hill).
         sole = left[key] == {number} or [n for n in left[key] if _bears_initials(entities[n], form.tokens)] == [number]
         if (bracketed or sole) and owners.get(key, {number}) == {number}:
-            out.append((number, form))
+            done.add((number, form.tokens))
+            out.append((number, form, feature))
     return out
 
 
@@ -102,11 +120,29 @@ def _bears_initials(entity: Entity, stem: tuple[str, ...]) -> bool:
     return isinstance(acronyms, list) and any(str(a).lower() == initials for a in acronyms)
 
 
-def place_omitted(s: NameScore) -> NameScore:
-    """A score on a name without its place: at most :data:`PLACE_OMITTED_SCORE`, and said so."""
+def _joined_names(form: NameForm, weights: TokenWeights) -> list[NameForm]:
+    """The two names a form's name joins with a dash (without a final bracket, an acronym), as
+    forms of that name: of two words or more, and distinctive as a name without its town is."""
+    halves = _JOINING_DASH_RE.split(form.original)
+    if len(halves) != 2:
+        return []
+    return [
+        replace(form, tokens=half.tokens, compact=half.compact, initials="")
+        for text in halves
+        for half in name_forms(_FINAL_BRACKET_RE.sub("", text), organisation=True)
+        if half.acronym is None and len(half.tokens) >= 2 and _distinctive(half.tokens, weights, town=True)
+    ]
+
+
+def place_omitted(s: NameScore, feature: str = PLACE_OMITTED_FEATURE) -> NameScore:
+    """A score on a name without its place, or on one of two joined names (``feature``): at most
+    :data:`PLACE_OMITTED_SCORE`, and said so."""
     score = min(s.score, PLACE_OMITTED_SCORE)
-    features = {**s.features, PLACE_OMITTED_FEATURE: score}
-    return replace(s, score=score, method="place_omitted" if s.method == "tokens" else s.method, features=features)
+    features = {**s.features, feature: score}
+    method = s.method
+    if method == "tokens":
+        method = "place_omitted" if feature == PLACE_OMITTED_FEATURE else "joined_name"
+    return replace(s, score=score, method=method, features=features)
 
 
 def _distinctive(stem: tuple[str, ...], weights: TokenWeights, *, town: bool) -> bool:
