@@ -393,7 +393,8 @@ def affiliations(text: str) -> list[str]:
 
 
 def _placeless_whole(hit: Hit) -> bool:
-    """The hit is on a registry name without its own place, word for word."""
+    """The hit is on a registry name without its own place, or on one of two joined names, word for
+    word."""
     found = hit.alignment
     shortened = PLACE_OMITTED_FEATURE in hit.features or JOINED_OMITTED_FEATURE in hit.features
     return shortened and found is not None and not found.only_a and not found.only_b

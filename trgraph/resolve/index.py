@@ -402,7 +402,7 @@ class CandidateIndex:
                 form = self.forms[fi]
                 shortened = self.placeless.get(fi)
                 if shortened is not None and qf.tokens != form.tokens:
-                    continue  # only the name exactly as written without its place
+                    continue  # only the shortened name exactly as written
                 s = score_forms(qf, form, self.weights, query.slack)
                 if shortened is not None:
                     s = place_omitted(s, shortened)

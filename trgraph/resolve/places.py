@@ -30,6 +30,7 @@ PLACE_OMITTED_FEATURE = "own_place_omitted"
 JOINED_OMITTED_FEATURE = "joined_name_omitted"
 #: A dash between spaces, that joins two names in one ("Charité - Universitätsmedizin Berlin").
 _JOINING_DASH_RE = re.compile(r"\s[-–—]\s")
+#: A bracket that ends a name (its acronym: "… Fritz Lipmann Institute (FLI)").
 _FINAL_BRACKET_RE = re.compile(r"\s*\([^()]*\)\s*$")
 #: The most a match on a name without its place scores: for review, never auto.
 PLACE_OMITTED_SCORE = 0.85
@@ -50,8 +51,9 @@ def placeless_forms(
     a registry name joins with a dash ("Charité - Universitätsmedizin Berlin"; "Leibniz Institute
     on Aging - Fritz Lipmann Institute (FLI)"), which people write alone
     (:data:`JOINED_OMITTED_FEATURE`). Not when what is left is a name of another entity of its
-    dataset, or, for a city or a country at the end or a joined name, left by more than one: "University of
-    Michigan" is the university, not its Dearborn campus; "University of California" any campus.
+    dataset, or, for a city or a country at the end or a joined name, left by more than one:
+    "University of Michigan" is the university, not its Dearborn campus; "University of
+    California" any campus.
     A bracketed country may leave one name to several companies ("UCB Pharma" (Belgium) and
     (Portugal)): they are a group's, told apart by the query's country or the registry's
     hierarchy. What is left must still be distinctive (:func:`_distinctive`); only a query that
