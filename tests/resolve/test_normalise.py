@@ -8,7 +8,16 @@ import pytest
 
 from tests.conftest import shared_file
 from trgraph.resolve.legal import DATA, build_legal_forms, legal_codes, strip_legal_forms
-from trgraph.resolve.normalise import country_code, fold, is_acronym, name_form, name_forms, tokenize
+from trgraph.resolve.normalise import (
+    country_code,
+    final_bracket,
+    fold,
+    is_acronym,
+    name_form,
+    name_forms,
+    tokenize,
+    without_final_bracket,
+)
 
 
 def tokens(name: str) -> tuple[str, ...]:
@@ -94,6 +103,15 @@ def test_acronyms() -> None:
     assert not is_acronym("Fudan") and not is_acronym("Harbin Institute") and not is_acronym("A")
     form = name_form("MT")
     assert form is not None and form.acronym == "mt" and form.tokens == ("mt",)  # not "mount"
+
+
+def test_a_final_bracket_is_read_and_cut_off() -> None:
+    assert final_bracket("Sciex (Canada)") == "Canada"
+    assert without_final_bracket("Sciex (Canada) ") == "Sciex"
+    assert without_final_bracket("Leibniz Institute on Aging - Fritz Lipmann Institute (FLI)").endswith("Institute")
+    # Only a bracket that ends the name, with no bracket inside it.
+    assert without_final_bracket("Center (ZMBH) Heidelberg") == "Center (ZMBH) Heidelberg"
+    assert without_final_bracket("Sciex") == "Sciex" and final_bracket("Sciex") is None
 
 
 def test_final_bracketed_acronym_becomes_an_alias_only_when_it_abbreviates_the_name() -> None:

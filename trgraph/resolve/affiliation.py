@@ -42,7 +42,15 @@ from trgraph.resolve.choice import (
     units_dropped,
 )
 from trgraph.resolve.index import CandidateIndex, Hit, Query
-from trgraph.resolve.normalise import STOPWORDS, country_code, fold, is_acronym, tokenize, words
+from trgraph.resolve.normalise import (
+    STOPWORDS,
+    country_code,
+    fold,
+    is_acronym,
+    tokenize,
+    without_final_bracket,
+    words,
+)
 from trgraph.resolve.pieces import AND_GLUE, Piece, full_stops, is_place, numbered_pieces, unglued
 from trgraph.resolve.places import JOINED_OMITTED_FEATURE, PLACE_OMITTED_FEATURE
 from trgraph.resolve.vocab import DECISIVE, DISCIPLINES, KINDS, NATIONALITIES, place_words
@@ -52,8 +60,6 @@ _SPLIT_RE = re.compile(r"[,;，；·]")
 _SEGMENT_RE = re.compile(r"[;；]")
 #: A name in quotation marks ("FSBEI of HE «Pushkin State Russian Language Institute»").
 _QUOTED_RE = re.compile(r"[«»“”„\"]([^«»“”„\"]{4,})[«»“”„\"]")
-#: A bracket that ends a part.
-_FINAL_BRACKET_RE = re.compile(r"\s*\([^()]*\)\s*$")
 #: An acronym in brackets inside a name.
 _INNER_ACRONYM_RE = re.compile(r"\s\([A-Z][A-Za-z0-9&-]{1,11}\)\s")
 #: A university's name in brackets.
@@ -245,7 +251,7 @@ def _kind_ending_tails(part: str) -> list[str]:
 def _unbracketed(part: str) -> tuple[str, str | None] | None:
     """The part without the bracket it ends in, and the country that bracket names if it names one
     ("AstraZeneca (United Kingdom)"); else without an acronym bracketed inside it; else None."""
-    bare = _FINAL_BRACKET_RE.sub("", part)
+    bare = without_final_bracket(part)
     if bare != part:
         return (bare, country_code(part[len(bare):].strip(" ()"))) if bare else None
     bare = " ".join(_INNER_ACRONYM_RE.sub(" ", part).split())

@@ -361,6 +361,12 @@ def final_bracket(name: str) -> str | None:
     return m.group(1).strip() if m is not None else None
 
 
+def without_final_bracket(name: str) -> str:
+    """A name without the bracket it ends in ("Sciex (Canada)" → "Sciex"); unchanged without one."""
+    m = _FINAL_PAREN_RE.search(name)
+    return name[: m.start()].rstrip() if m is not None else name
+
+
 def _final_acronym(name: str) -> str | None:
     """The acronym in brackets at the end of a name ("… Astronautics (BUAA)"), else None."""
     inner = final_bracket(name)

@@ -20,7 +20,14 @@ from dataclasses import replace
 
 from trgraph.model import Entity
 from trgraph.resolve.align import TokenWeights
-from trgraph.resolve.normalise import NameForm, country_code, final_bracket, name_forms, tokenize
+from trgraph.resolve.normalise import (
+    NameForm,
+    country_code,
+    final_bracket,
+    name_forms,
+    tokenize,
+    without_final_bracket,
+)
 from trgraph.resolve.score import NameScore
 from trgraph.resolve.vocab import KINDS, TYPE_WORDS, place_words
 
@@ -30,8 +37,6 @@ PLACE_OMITTED_FEATURE = "own_place_omitted"
 JOINED_OMITTED_FEATURE = "joined_name_omitted"
 #: A dash between spaces, that joins two names in one ("Charité - Universitätsmedizin Berlin").
 _JOINING_DASH_RE = re.compile(r"\s[-–—]\s")
-#: A bracket that ends a name (its acronym: "… Fritz Lipmann Institute (FLI)").
-_FINAL_BRACKET_RE = re.compile(r"\s*\([^()]*\)\s*$")
 #: The most a match on a name without its place scores: for review, never auto.
 PLACE_OMITTED_SCORE = 0.85
 #: What the words of a name without its place that are no organisation words must weigh
@@ -131,7 +136,7 @@ def _joined_names(form: NameForm, weights: TokenWeights) -> list[NameForm]:
     return [
         replace(form, tokens=half.tokens, compact=half.compact, initials="")
         for text in halves
-        for half in name_forms(_FINAL_BRACKET_RE.sub("", text), organisation=True)
+        for half in name_forms(without_final_bracket(text), organisation=True)
         if half.acronym is None and len(half.tokens) >= 2 and _distinctive(half.tokens, weights, town=True)
     ]
 
