@@ -558,3 +558,24 @@ def test_an_acronym_bracketed_inside_a_name_is_also_searched_without() -> None:
 
 def test_a_university_run_into_the_word_before_is_searched_as_a_name() -> None:
     assert "Université de Limoges" in searched("EA 6311 Francophonie Education DiversitéUniversité de Limoges")
+
+
+def test_a_bracketed_acronym_confirms_a_body_the_part_s_own_name_found() -> None:
+    def body(key: str, name: str, acronym: str, country: str) -> Entity:
+        return Entity(f"ror:{key}", EntityKind.ORGANISATION, name, Provenance("ror", key, "test"), names=[acronym],
+                      country=country, attrs={"types": ["education"]})
+
+    index = CandidateIndex([
+        body("kaist", "Korea Advanced Institute of Science and Technology", "KAIST", "KR"),
+        body("kbsi", "Korea Basic Science Institute", "KBSI", "KR"),
+        body("ibs", "Institute for Basic Science", "IBS", "KR"),
+        body("cbu", "Manisa Celal Bayar University", "CBU", "TR"),
+        *PLACES,
+    ])
+    text = "Institute of Basic Science and Korea Advanced Institute of Science and Technology (KAIST)"
+    hit = match_affiliation(index, text)
+    assert hit is not None and hit.entity.id == "ror:kaist" and hit.method == "embedded_name"
+    assert 0.7 <= hit.score <= EMBEDDED_SCORE
+    # The only bearer of "CBU" is a body the part's name does not find: the acronym alone names nothing.
+    hit = match_affiliation(index, "Medical Research Council Cognition and Brain Sciences Unit (CBU)")
+    assert hit is None or hit.entity.id != "ror:cbu"

@@ -15,7 +15,9 @@ that name searched too, as a name inside a part (without a donor's name that ini
 "Harvard T.H. Chan School of Public Health"), and so has the acronym a part begins with ("UCLA
 Cardiac Arrhythmia Center"). A part that is a country becomes the country hint; French unit codes
 ("UMR 5096") are dropped; a small number after a part is searched with it as well as without it
-("Université Lyon 1", or a footnote mark), and a part ending in a bracket also without it. A name
+("Université Lyon 1", or a footnote mark), and a part ending in a bracket also without it; an
+acronym in that bracket names the one body bearing it if the part's name also found that body
+("Institute of Basic Science and Korea Advanced Institute of Science and Technology (KAIST)"). A name
 inside a part written without a separator ("Columbia University Irving Medical Center",
 "Laboratoire HAVAE Université de Limoges", "University of Iowa Craniofacial Anomalies Research
 Center") is searched too (:func:`embedded_names`), unless only its town follows it ("Trinity College
@@ -29,6 +31,7 @@ Which of the hits the string names is settled in :mod:`trgraph.resolve.choice`.
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from dataclasses import replace
 from itertools import pairwise
 
@@ -45,6 +48,7 @@ from trgraph.resolve.index import CandidateIndex, Hit, Query
 from trgraph.resolve.normalise import (
     STOPWORDS,
     country_code,
+    final_bracket,
     fold,
     is_acronym,
     tokenize,
@@ -101,10 +105,11 @@ _ELIDED_RE = re.compile(r"^[dl]['’]", re.I)
 #: name a school is named after (:attr:`Piece.stem`; a medical college's: :attr:`Piece.medical`)
 #: and for the acronym a part begins with ("UCLA Cardiac Arrhythmia Center", "CNRS UMR 3569").
 HEAD, TAIL, STEM, MEDICAL_STEM, LEAD = "^", "$", "@", "%", "!"
-#: Marks the query for a pair of adjacent parts, and for a part without the bracket it ends in.
-PAIR, BARE = "+", "~"
+#: Marks the query for a pair of adjacent parts, for a part without the bracket it ends in, and for
+#: the acronym in that bracket.
+PAIR, BARE, ACRONYM = "+", "~", "*"
 #: Every mark a query's key may end in, after the number of its part.
-_MARKS = HEAD + TAIL + STEM + MEDICAL_STEM + LEAD + PAIR + BARE
+_MARKS = HEAD + TAIL + STEM + MEDICAL_STEM + LEAD + PAIR + BARE + ACRONYM
 #: The most a name found inside a part scores: for an analyst to judge, never linked unseen.
 EMBEDDED_SCORE = 0.85
 #: A head is the whole name, so it must match as one (a tail may run on past its name).
@@ -194,6 +199,8 @@ def affiliation_queries(
         lead = part.split(maxsplit=1)
         if len(lead) == 2 and is_acronym(lead[0]):
             queries.append(Query(f"{key}#{i}{LEAD}", [lead[0]], country=country))
+        if named[i] and without_final_bracket(part) and (inner := final_bracket(part)) and is_acronym(inner):
+            queries.append(Query(f"{key}#{i}{ACRONYM}", [inner], country=country))
     # A head ends where the name ends, so it forgives nothing; a tail runs to the end of its part,
     # and on into the next ("… Psychiatry University of California, San Francisco").
     for i, (head, tail) in enumerate(embedded):
@@ -346,16 +353,25 @@ def best_hits(
     found: list[list[tuple[float, Hit]]] = [[] for _ in segments]
     # Where each affiliation's parts name a university (by the word), whether or not the registry knows it.
     named_universities: list[list[float]] = [[] for _ in segments]
+    # The bodies each part's own name found, scored as they may be.
+    candidates: defaultdict[tuple[int, int], set[str]] = defaultdict(set)
     for query, o, hits in zip(queries, owner, results, strict=True):
         mark = query.key.rsplit("#", 1)[1]
         position: float = int(mark.rstrip(_MARKS))
+        if mark[-1] in BARE or mark.isdigit():
+            candidates[o, int(position)].update(hit.entity.id for hit in hits)
         if mark.isdigit() and _UNIVERSITY_RE.search(query.names[0]):
             named_universities[o].append(position)
         if mark.endswith(PAIR):
             # A name that two parts make names more than the second part alone ("University at
             # Albany, State University of New York" is the campus, not SUNY); it ranks just after it.
             position += 0.5
-        if mark[-1] == LEAD:
+        if mark[-1] == ACRONYM:
+            # A bracketed acronym confirms a body the part's own name also found ("Institute of Basic
+            # Science and Korea Advanced Institute of Science and Technology (KAIST)").
+            hits = [_embedded(hit) for hit in hits if hit.method == "acronym" and hit.shared <= 1
+                    and hit.entity.id in candidates[o, int(position)]]
+        elif mark[-1] == LEAD:
             # An acronym that one registry body alone bears names it ("UCLA", not "IIT").
             hits = [_embedded(hit) for hit in hits if hit.method == "acronym" and hit.shared <= 1]
         elif mark[-1] in HEAD + TAIL + STEM + MEDICAL_STEM:
