@@ -510,21 +510,28 @@ def test_a_semicolon_after_a_country_ends_one_affiliation_and_the_first_of_equal
     assert hit is not None and hit.entity.id == "ror:z"
 
 
-def test_a_unit_part_ending_in_a_name_that_ends_in_its_kind_has_that_name_searched() -> None:
+def test_a_part_ending_in_a_name_that_ends_in_its_kind_has_that_name_searched() -> None:
     names = searched("Department of Chemical Engineering Abubakar Tafawa Balewa University, Bauchi, Nigeria")
     assert "Abubakar Tafawa Balewa University" in names
     # A discipline may be the name's own: both readings are searched, the scores decide.
     names = searched("Key Laboratory of Neural and Vascular Biology, Ministry of Education Hebei Medical University")
     assert "Hebei Medical University" in names
-    # Only a unit's part, and only a name that ends in its kind.
+    # Not a unit's part only: a centre "of" its university, a university's hospital.
+    names = searched("Free Radical Regulation and Application Research Center of Fudan University")
+    assert "Fudan University" in names
+    assert "Johannes Gutenberg University" in searched("University Medical Center of the Johannes Gutenberg University")
+    # Only a name that ends in its kind.
     assert not any(n.startswith("Technology") for n in searched("Harbin Institute of Technology"))
     assert searched("Department of Chemical Engineering") == ["Department of Chemical Engineering"]
 
 
-def test_a_name_found_at_the_end_of_a_unit_s_part_is_for_review() -> None:
-    index = among_universities(org("a", "Abubakar Tafawa Balewa University", country="NG"))
+def test_a_name_found_at_the_end_of_a_part_is_for_review() -> None:
+    index = among_universities(org("a", "Abubakar Tafawa Balewa University", country="NG"),
+                               org("f", "Fudan University", country="CN"))
     hit = match_affiliation(index, "Department of Petroleum Engineering Abubakar Tafawa Balewa University, Bauchi")
     assert hit is not None and hit.entity.id == "ror:a" and 0.7 <= hit.score <= EMBEDDED_SCORE
+    hit = match_affiliation(index, "Free Radical Regulation and Application Research Center of Fudan University")
+    assert hit is not None and hit.entity.id == "ror:f" and 0.7 <= hit.score <= EMBEDDED_SCORE
 
 
 def test_a_nationality_before_the_kind_word_of_a_tail_is_the_name_s_own() -> None:

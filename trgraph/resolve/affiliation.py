@@ -21,8 +21,9 @@ acronym in that bracket names the one body bearing it if the part's name also fo
 inside a part written without a separator ("Columbia University Irving Medical Center",
 "Laboratoire HAVAE Université de Limoges", "University of Iowa Craniofacial Anomalies Research
 Center") is searched too (:func:`embedded_names`), unless only its town follows it ("Trinity College
-Dublin"), and so is a name that ends a unit's part in its kind ("Department of Chemical Engineering
-Abubakar Tafawa Balewa University"); it scores at most ``EMBEDDED_SCORE`` and counts only when no
+Dublin"), and so is a name that ends a part in its kind ("Department of Chemical Engineering
+Abubakar Tafawa Balewa University", "Free Radical Regulation and Application Research Center of
+Fudan University"); it scores at most ``EMBEDDED_SCORE`` and counts only when no
 part names anything as well.
 
 Which of the hits the string names is settled in :mod:`trgraph.resolve.choice`.
@@ -213,7 +214,7 @@ def affiliation_queries(
             if i + 1 < len(parts):
                 joined = f"{tail}{pieces[i + 1].glue}{parts[i + 1]}"
                 queries.append(Query(f"{key}#{i + 1}{TAIL}", [joined], country=country, slack=SLACK))
-        elif subunit[i]:
+        else:
             queries.extend(Query(f"{key}#{i}{TAIL}", [name], country=country) for name in _kind_ending_tails(parts[i]))
     return queries
 
@@ -233,8 +234,9 @@ def _unit_tailed(part: str) -> bool:
 
 
 def _kind_ending_tails(part: str) -> list[str]:
-    """The names a unit's part may end in when the name ends in its kind ("Department of Chemical
-    Engineering Abubakar Tafawa Balewa University", "Ministry of Education Hebei Medical University"):
+    """The names a part may end in when the name ends in its kind ("Department of Chemical
+    Engineering Abubakar Tafawa Balewa University", "Ministry of Education Hebei Medical University",
+    "University Medical Center of the Johannes Gutenberg University"):
     the capitalised words before the final kind word, from after the unit's discipline words at the
     start of the run, or after its last one (a discipline may be the name's own: "Medical")."""
     terms = part.split()
