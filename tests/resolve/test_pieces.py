@@ -24,6 +24,11 @@ def test_a_school_is_cut_from_its_university_and_marked_a_unit() -> None:
     assert [(p.text, p.unit) for p in pieces] == [("Johns Hopkins University", False), ("School of Medicine", True)]
     pieces = numbered_pieces("The First Affiliated Hospital of Zhengzhou University", CITIES)
     assert [(p.text, p.unit, p.glue) for p in pieces][1] == ("Zhengzhou University", False, " of ")
+    # A school's subject written before its university without a comma stays the school's.
+    pieces = numbered_pieces("Perelman School of Medicine University of Pennsylvania", CITIES)
+    assert [(p.text, p.unit) for p in pieces] == [("Perelman School of Medicine", True),
+                                                  ("University of Pennsylvania", False)]
+    assert texts("Medical School of Nanjing University") == ["Medical School", "Nanjing University"]
 
 
 def test_and_cuts_between_two_bodies_that_name_their_kind() -> None:

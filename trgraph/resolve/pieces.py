@@ -39,6 +39,9 @@ _SCHOOL_RE = re.compile(r"(?:\w+\s+)?school\b|(?P<medical>medical\s+college\b)",
 _OF_UNIVERSITY_RE = re.compile(
     r"^(.*\b(?:school|affiliated(?:\s+\S+){0,3}?\s+(?:hospital|cent(?:er|re))))\s+of\s+(.*\buniversit.*)$", re.I
 )
+#: A school's subject before the university it is "of", written without a comma ("Perelman School
+#: of *Medicine* University of Pennsylvania"): the school's name runs on to it.
+_SUBJECT_BEFORE_RE = re.compile(r"^(\w+)\s+(universi\w*\s+(?:of|de|di|do|del|degli)\s.*)$", re.I)
 _AT_RE = re.compile(r"\s+at\s+", re.I)
 #: A body that " at " may follow to name its host ("Geisel School of Medicine at Dartmouth"), where
 #: a university would be a campus at a place.
@@ -118,8 +121,11 @@ def _pieces(part: str, cities: frozenset[tuple[str, ...]]) -> list[Piece]:
             glue = glue if m == 0 else " at "
             of = _OF_UNIVERSITY_RE.match(placed.strip())
             if of is not None:
-                out.append(Piece(" ".join(of.group(1).split()), glue, True))
-                glue, placed = " of ", of.group(2)
+                school, placed = of.group(1), of.group(2)
+                if (subject := _SUBJECT_BEFORE_RE.match(placed)) is not None:
+                    school, placed = f"{school} of {subject.group(1)}", subject.group(2)
+                out.append(Piece(" ".join(school.split()), glue, True))
+                glue = " of " if subject is None else " "
             tail = _SCHOOL_TAIL_RE.split(placed.strip(), maxsplit=1)
             if len(tail) > 1 and not _names_body(tail[0]):
                 # "Baylor College of Medicine" is not Baylor's: the whole is searched as a name.
