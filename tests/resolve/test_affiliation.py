@@ -586,3 +586,13 @@ def test_a_bracketed_acronym_confirms_a_body_the_part_s_own_name_found() -> None
     # The only bearer of "CBU" is a body the part's name does not find: the acronym alone names nothing.
     hit = match_affiliation(index, "Medical Research Council Cognition and Brain Sciences Unit (CBU)")
     assert hit is None or hit.entity.id != "ror:cbu"
+
+
+def test_a_registry_name_with_commas_of_its_own_is_searched_whole() -> None:
+    group = ror("g1", "Groupe Sociétés, Religions, Laïcités", "facility")
+    index = CandidateIndex([group, ror("g2", "Religions et Sociétés", "facility"), *PLACES])
+    hit = match_affiliation(index, "Groupe Sociétés, Religions, Laïcités")
+    assert hit is not None and hit.entity.id == "ror:g1" and hit.score == 1.0
+    # A run of parts inside a longer string is not searched whole.
+    hit = match_affiliation(index, "Groupe Sociétés, Religions, Laïcités, Université de Lyon")
+    assert hit is not None and hit.entity.id == "ror:x0"

@@ -346,7 +346,7 @@ def best_hits(
     segments: list[int] = []  # the string of each affiliation
     for i, text in enumerate(texts):
         for one in affiliations(text):
-            for q in affiliation_queries(one, f"a{i}", index.cities):
+            for q in [*affiliation_queries(one, f"a{i}", index.cities), *_comma_names(one, f"a{i}", index)]:
                 queries.append(q)
                 owner.append(len(segments))
             segments.append(i)
@@ -398,6 +398,15 @@ def best_hits(
             chosen[i].append(hit)
     # Of several affiliations, the one named best; the first of equals (an author's first affiliation).
     return [max(hits, key=lambda h: h.score) if hits else None for hits in chosen]
+
+
+def _comma_names(text: str, key: str, index: CandidateIndex) -> list[Query]:
+    """The whole affiliation, after its last part, when it is word for word a registry name with
+    commas of its own ("Groupe Sociétés, Religions, Laïcités"). Runs of parts inside a longer string
+    are not: "Donders Institute for Brain, Cognition and Behaviour, Radboud University" is the
+    university's."""
+    count = len(_SPLIT_RE.split(text))
+    return [Query(f"{key}#{count}", [text])] if count > 1 and index.names_exactly(text) else []
 
 
 def affiliations(text: str) -> list[str]:

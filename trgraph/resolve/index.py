@@ -200,6 +200,10 @@ class CandidateIndex:
         does not choose among them)."""
         return self.search_many([query], limit=limit, min_score=min_score, exclude=exclude)[0]
 
+    def names_exactly(self, name: str) -> bool:
+        """Whether ``name``, word for word, is a name an entity bears."""
+        return any(len(form.compact) >= 6 and form.compact in self.by_compact for form in name_forms(name))
+
     def search_many(
         self,
         queries: Sequence[Query],
