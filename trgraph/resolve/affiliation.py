@@ -24,7 +24,9 @@ Center") is searched too (:func:`embedded_names`), unless only its town follows 
 Dublin"), and so is a name that ends a part in its kind ("Department of Chemical Engineering
 Abubakar Tafawa Balewa University", "Free Radical Regulation and Application Research Center of
 Fudan University"); it scores at most ``EMBEDDED_SCORE`` and counts only when no
-part names anything as well.
+part names anything as well. An acronym that several bodies bear, written beside the town of one of
+them ("CAU Kiel", "WWU Münster", "Mechanical Engineering Department ABU Zaria"), names that one, for
+review (:func:`~trgraph.resolve.pieces.town_acronym`).
 
 Which of the hits the string names is settled in :mod:`trgraph.resolve.choice`.
 """
@@ -56,13 +58,20 @@ from trgraph.resolve.normalise import (
     without_final_bracket,
     words,
 )
-from trgraph.resolve.pieces import AND_GLUE, Piece, full_stops, is_place, numbered_pieces, unglued
+from trgraph.resolve.pieces import (
+    AND_GLUE,
+    SPLIT_RE,
+    Piece,
+    affiliations,
+    full_stops,
+    is_place,
+    numbered_pieces,
+    town_acronym,
+    unglued,
+)
 from trgraph.resolve.places import JOINED_OMITTED_FEATURE, PLACE_OMITTED_FEATURE
 from trgraph.resolve.vocab import DECISIVE, DISCIPLINES, KINDS, NATIONALITIES, place_words
 
-_SPLIT_RE = re.compile(r"[,;，；·]")
-#: What separates whole affiliations in one string.
-_SEGMENT_RE = re.compile(r"[;；]")
 #: A name in quotation marks ("FSBEI of HE «Pushkin State Russian Language Institute»").
 _QUOTED_RE = re.compile(r"[«»“”„\"]([^«»“”„\"]{4,})[«»“”„\"]")
 #: An acronym in brackets inside a name.
@@ -109,8 +118,11 @@ HEAD, TAIL, STEM, MEDICAL_STEM, LEAD = "^", "$", "@", "%", "!"
 #: Marks the query for a pair of adjacent parts, for a part without the bracket it ends in, and for
 #: the acronym in that bracket.
 PAIR, BARE, ACRONYM = "+", "~", "*"
+#: Marks a part that ends in an acronym beside its body's town (:func:`town_acronym`): not searched,
+#: its acronym's bearers are looked up in the town.
+TOWN = "&"
 #: Every mark a query's key may end in, after the number of its part.
-_MARKS = HEAD + TAIL + STEM + MEDICAL_STEM + LEAD + PAIR + BARE + ACRONYM
+_MARKS = HEAD + TAIL + STEM + MEDICAL_STEM + LEAD + PAIR + BARE + ACRONYM + TOWN
 #: The most a name found inside a part scores: for an analyst to judge, never linked unseen.
 EMBEDDED_SCORE = 0.85
 #: A head is the whole name, so it must match as one (a tail may run on past its name).
@@ -127,7 +139,7 @@ def affiliation_queries(
     # numbers (footnote marks, postcodes) end a piece: "University of Oxford 1 Nuffield Department
     # of Medicine" is two (numbered_pieces).
     text = full_stops(_UNIT_CODE_RE.sub(" ", unglued(text)))
-    pieces = [piece for p in _SPLIT_RE.split(text) for piece in numbered_pieces(p, cities)]
+    pieces = [piece for p in SPLIT_RE.split(text) for piece in numbered_pieces(p, cities)]
     pieces = [piece for piece in pieces if piece.text]
     country = None
     if pieces:
@@ -202,6 +214,8 @@ def affiliation_queries(
             queries.append(Query(f"{key}#{i}{LEAD}", [lead[0]], country=country))
         if named[i] and without_final_bracket(part) and (inner := final_bracket(part)) and is_acronym(inner):
             queries.append(Query(f"{key}#{i}{ACRONYM}", [inner], country=country))
+        if town_acronym(part, cities) is not None:
+            queries.append(Query(f"{key}#{i}{TOWN}", [part], country=country))
     # A head ends where the name ends, so it forgives nothing; a tail runs to the end of its part,
     # and on into the next ("… Psychiatry University of California, San Francisco").
     for i, (head, tail) in enumerate(embedded):
@@ -350,8 +364,12 @@ def best_hits(
                 queries.append(q)
                 owner.append(len(segments))
             segments.append(i)
-    per_query = [excludes[segments[o]] for o in owner] if excludes is not None else None
-    results = index.search_many(queries, limit=2, min_score=min_score, exclude=exclude, excludes=per_query)
+    skips = [exclude | excludes[segments[o]] for o in owner] if excludes is not None else [exclude] * len(queries)
+    searched = [n for n, q in enumerate(queries) if not q.key.endswith(TOWN)]
+    found_by_search = iter(index.search_many([queries[n] for n in searched], limit=2, min_score=min_score,
+                                             exclude=exclude, excludes=[skips[n] for n in searched]))
+    results = [_town_hits(index, q, skip) if q.key.endswith(TOWN) else next(found_by_search)
+               for q, skip in zip(queries, skips, strict=True)]
     found: list[list[tuple[float, Hit]]] = [[] for _ in segments]
     # Where each affiliation's parts name a university (by the word), whether or not the registry knows it.
     named_universities: list[list[float]] = [[] for _ in segments]
@@ -373,6 +391,8 @@ def best_hits(
             # Science and Korea Advanced Institute of Science and Technology (KAIST)").
             hits = [_embedded(hit) for hit in hits if hit.method == "acronym" and hit.shared <= 1
                     and hit.entity.id in candidates[o, int(position)]]
+        elif mark[-1] == TOWN:
+            pass  # judged where its acronym was looked up in the town (_town_hits)
         elif mark[-1] == LEAD:
             # An acronym that one registry body alone bears names it ("UCLA", not "IIT").
             hits = [_embedded(hit) for hit in hits if hit.method == "acronym" and hit.shared <= 1]
@@ -400,29 +420,27 @@ def best_hits(
     return [max(hits, key=lambda h: h.score) if hits else None for hits in chosen]
 
 
+def _town_hits(index: CandidateIndex, query: Query, exclude: frozenset[str]) -> list[Hit]:
+    """The one body bearing the acronym a part ends in that is in the town written beside it
+    ("CAU Kiel": Kiel University, not Chung-Ang University), for review; as a name inside a part
+    when the part is more than the two ("Mechanical Engineering Department ABU Zaria")."""
+    written = town_acronym(query.names[0], index.cities)
+    if written is None:
+        return []
+    bearers = [e for e in index.acronym_in_town(written.acronym, written.town) if e.id not in exclude]
+    if len(bearers) != 1:
+        return []
+    hit = Hit(bearers[0], EMBEDDED_SCORE, "acronym_in_town", None, {"acronym_in_town": EMBEDDED_SCORE})
+    return [hit if written.whole else _embedded(hit)]
+
+
 def _comma_names(text: str, key: str, index: CandidateIndex) -> list[Query]:
     """The whole affiliation, after its last part, when it is word for word a registry name with
     commas of its own ("Groupe Sociétés, Religions, Laïcités"). Runs of parts inside a longer string
     are not: "Donders Institute for Brain, Cognition and Behaviour, Radboud University" is the
     university's."""
-    count = len(_SPLIT_RE.split(text))
+    count = len(SPLIT_RE.split(text))
     return [Query(f"{key}#{count}", [text])] if count > 1 and index.names_exactly(text) else []
-
-
-def affiliations(text: str) -> list[str]:
-    """The affiliations a string lists: a semicolon after a country ends one ("…, Maastricht University,
-    Maastricht, Netherlands; …, Zagazig University, Zagazig, Egypt"), and each has its own parts and
-    its own country. Other semicolons separate parts of one affiliation, as commas do."""
-    found: list[str] = []
-    rest = ""
-    for segment in _SEGMENT_RE.split(text):
-        rest = f"{rest};{segment}" if rest else segment
-        if country_code(_SPLIT_RE.split(segment)[-1].strip(" .")) is not None:
-            found.append(rest)
-            rest = ""
-    if rest.strip(" ,;"):
-        found.append(rest)
-    return found or [text]
 
 
 def _placeless_whole(hit: Hit) -> bool:

@@ -204,6 +204,20 @@ class CandidateIndex:
         """Whether ``name``, word for word, is a name an entity bears."""
         return any(len(form.compact) >= 6 and form.compact in self.by_compact for form in name_forms(name))
 
+    def acronym_in_town(self, acronym: str, town: tuple[str, ...]) -> list[Entity]:
+        """The entities in ``town`` (as tokens) that bear ``acronym``: as a name of their own ("CAU"
+        is Kiel University's, as it is Chung-Ang University's in Seoul), or as the initials of a name
+        of theirs that ends in the town ("WWU" of "Westfälische Wilhelms-Universität Münster")."""
+        found: set[int] = set()
+        for form in name_forms(acronym):
+            if form.acronym and town:
+                found.update(self.form_entity[i] for i in self.by_acronym.get(form.acronym, ()))
+                spelt = form.acronym + "".join(t[0] for t in town)
+                found.update(self.form_entity[i] for i in self.by_initials.get(spelt, ())
+                             if self.forms[i].tokens[-len(town):] == town)
+        return [e for n in sorted(found) if isinstance(city := (e := self.entities[n]).attrs.get("city"), str)
+                and tuple(tokenize(city)) == town]
+
     def search_many(
         self,
         queries: Sequence[Query],

@@ -2,7 +2,9 @@
 dash or slash between two bodies' names, at "and" between two names that end or begin as names do,
 before " at " a host, where a school follows or precedes its university ("Johns Hopkins University
 School of Medicine", "Medical School of Nanjing University") and where a hospital is "affiliated" to
-one. :mod:`trgraph.resolve.affiliation` builds its queries on these pieces.
+one; and where a string lists several affiliations (:func:`affiliations`), and where a part ends in
+an acronym beside a town (:func:`town_acronym`). :mod:`trgraph.resolve.affiliation` builds its
+queries on these pieces.
 """
 
 from __future__ import annotations
@@ -13,6 +15,10 @@ from typing import NamedTuple
 from trgraph.resolve.normalise import ABBREVIATIONS, country_code, fold, is_acronym, tokenize
 from trgraph.resolve.vocab import KINDS
 
+#: What separates the parts of an affiliation.
+SPLIT_RE = re.compile(r"[,;，；·]")
+#: What may separate whole affiliations in one string.
+_SEGMENT_RE = re.compile(r"[;；]")
 #: A word, a full stop and a capital ("… Design. University of Washington").
 _FULL_STOP_RE = re.compile(r"\b(\w+)\.\s+(?=[A-Z]\w*\s+\w)")
 #: A bare number (a footnote mark, a postcode, or part of a name: "Université Lyon 1").
@@ -192,3 +198,49 @@ def is_place(name: str, cities: frozenset[tuple[str, ...]]) -> bool:
     of Copenhagen."""
     tokens = tuple(tokenize(name))
     return tokens in cities or country_code(name) is not None
+
+
+def affiliations(text: str) -> list[str]:
+    """The affiliations a string lists: a semicolon after a country ends one ("…, Maastricht University,
+    Maastricht, Netherlands; …, Zagazig University, Zagazig, Egypt"), and each has its own parts and
+    its own country. Other semicolons separate parts of one affiliation, as commas do."""
+    found: list[str] = []
+    rest = ""
+    for segment in _SEGMENT_RE.split(text):
+        rest = f"{rest};{segment}" if rest else segment
+        if country_code(SPLIT_RE.split(segment)[-1].strip(" .")) is not None:
+            found.append(rest)
+            rest = ""
+    if rest.strip(" ,;"):
+        found.append(rest)
+    return found or [text]
+
+
+class TownAcronym(NamedTuple):
+    """An acronym written beside the town its body is in, at the end of a part."""
+
+    acronym: str
+    town: tuple[str, ...]  # tokens
+    whole: bool  # the two are the whole part ("CAU Kiel"), not the end of a unit's ("… Department ABU Zaria")
+
+
+#: A word that may be an acronym: letters, digits and dashes, no brackets ("AP-HM", not "(IGFL)").
+_ACRONYM_WORD_RE = re.compile(r"[\w-]+")
+
+
+def town_acronym(part: str, cities: frozenset[tuple[str, ...]]) -> TownAcronym | None:
+    """The acronym a part ends in beside a registry's city, before or after it ("LMU Munich",
+    "Kiel CAU", "Mechanical Engineering Department ABU Zaria"): an acronym several bodies bear
+    ("CAU": Kiel's, Chung-Ang's, Central Asian's), which the town tells apart. Of three letters or
+    more, and no country's code."""
+    terms = part.split()
+    for size in range(min(3, len(terms) - 1), 0, -1):
+        after = (terms[-size - 1], terms[-size:])
+        before = (terms[-1], terms[-size - 1 : -1])
+        for acronym, town_terms in (after, before):
+            town = tuple(tokenize(" ".join(town_terms)))
+            if (town in cities and _ACRONYM_WORD_RE.fullmatch(acronym) and is_acronym(acronym)
+                    and sum(c.isalpha() for c in acronym) >= 3 and country_code(acronym) is None
+                    and all(_ACRONYM_WORD_RE.search(t) for t in town_terms)):
+                return TownAcronym(acronym, town, len(terms) == size + 1)
+    return None
