@@ -168,7 +168,9 @@ def affiliations_benchmark(registry: list[Entity], part_of: list[tuple[str, str]
     took = time.perf_counter() - start
     ours = _affiliation_scores(hits, held, golds)
     print(f"    trgraph, all {len(texts)} strings ({took:.0f} s for both passes):")
-    print(f"      top-1 accuracy {ours[0]:.3f} (argmax regardless of threshold {ours[1]:.3f}); "
+    right = sum(1 for h, g in zip(hits, golds, strict=True) if _right(h, g))
+    print(f"      top-1 accuracy {ours[0]:.4f} ({right:,} of {len(texts):,}; argmax regardless of threshold "
+          f"{ours[1]:.3f}); "
           f"held out, correctly unmatched {ours[2]:.3f}")
     _misses(hits, golds, part_of)
     _unnamed(texts, hits, golds, index)
