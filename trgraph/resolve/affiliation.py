@@ -26,7 +26,8 @@ Abubakar Tafawa Balewa University", "Free Radical Regulation and Application Res
 Fudan University"); it scores at most ``EMBEDDED_SCORE`` and counts only when no
 part names anything as well. An acronym that several bodies bear, written beside the town of one of
 them ("CAU Kiel", "WWU Münster", "Mechanical Engineering Department ABU Zaria"), names that one, for
-review (:func:`~trgraph.resolve.pieces.town_acronym`).
+review; so does a system's name whose string goes on to name the town of one of its campuses
+("University of Colorado School of Medicine, …, Aurora, CO"): :mod:`trgraph.resolve.towns`.
 
 Which of the hits the string names is settled in :mod:`trgraph.resolve.choice`.
 """
@@ -66,10 +67,10 @@ from trgraph.resolve.pieces import (
     full_stops,
     is_place,
     numbered_pieces,
-    town_acronym,
     unglued,
 )
 from trgraph.resolve.places import JOINED_OMITTED_FEATURE, PLACE_OMITTED_FEATURE
+from trgraph.resolve.towns import acronym_bearer, campus, town_acronym
 from trgraph.resolve.vocab import DECISIVE, DISCIPLINES, KINDS, NATIONALITIES, place_words
 
 #: A name in quotation marks ("FSBEI of HE «Pushkin State Russian Language Institute»").
@@ -118,11 +119,11 @@ HEAD, TAIL, STEM, MEDICAL_STEM, LEAD = "^", "$", "@", "%", "!"
 #: Marks the query for a pair of adjacent parts, for a part without the bracket it ends in, and for
 #: the acronym in that bracket.
 PAIR, BARE, ACRONYM = "+", "~", "*"
-#: Marks a part that ends in an acronym beside its body's town (:func:`town_acronym`): not searched,
-#: its acronym's bearers are looked up in the town.
-TOWN = "&"
+#: Mark a part that ends in an acronym beside a town, and a university's part paired with the town
+#: the string names: not searched, but looked up (:func:`_looked_up`).
+TOWN, CAMPUS = "&", "="
 #: Every mark a query's key may end in, after the number of its part.
-_MARKS = HEAD + TAIL + STEM + MEDICAL_STEM + LEAD + PAIR + BARE + ACRONYM + TOWN
+_MARKS = HEAD + TAIL + STEM + MEDICAL_STEM + LEAD + PAIR + BARE + ACRONYM + TOWN + CAMPUS
 #: The most a name found inside a part scores: for an analyst to judge, never linked unseen.
 EMBEDDED_SCORE = 0.85
 #: A head is the whole name, so it must match as one (a tail may run on past its name).
@@ -216,6 +217,10 @@ def affiliation_queries(
             queries.append(Query(f"{key}#{i}{ACRONYM}", [inner], country=country))
         if town_acronym(part, cities) is not None:
             queries.append(Query(f"{key}#{i}{TOWN}", [part], country=country))
+    # "University of Colorado School of Medicine, …, Aurora, CO" names the campus in Aurora.
+    towns = [part for part in parts[1:] if tuple(tokenize(part)) in cities]
+    queries.extend(Query(f"{key}#{i}{CAMPUS}", [f"{part}, {towns[-1]}"], country=country)
+                   for i, part in enumerate(parts) if towns and named[i] and _UNIVERSITY_RE.search(part))
     # A head ends where the name ends, so it forgives nothing; a tail runs to the end of its part,
     # and on into the next ("… Psychiatry University of California, San Francisco").
     for i, (head, tail) in enumerate(embedded):
@@ -365,10 +370,10 @@ def best_hits(
                 owner.append(len(segments))
             segments.append(i)
     skips = [exclude | excludes[segments[o]] for o in owner] if excludes is not None else [exclude] * len(queries)
-    searched = [n for n, q in enumerate(queries) if not q.key.endswith(TOWN)]
+    searched = [n for n, q in enumerate(queries) if q.key[-1] not in TOWN + CAMPUS]
     found_by_search = iter(index.search_many([queries[n] for n in searched], limit=2, min_score=min_score,
                                              exclude=exclude, excludes=[skips[n] for n in searched]))
-    results = [_town_hits(index, q, skip) if q.key.endswith(TOWN) else next(found_by_search)
+    results = [_looked_up(index, q, skip) if q.key[-1] in TOWN + CAMPUS else next(found_by_search)
                for q, skip in zip(queries, skips, strict=True)]
     found: list[list[tuple[float, Hit]]] = [[] for _ in segments]
     # Where each affiliation's parts name a university (by the word), whether or not the registry knows it.
@@ -391,8 +396,8 @@ def best_hits(
             # Science and Korea Advanced Institute of Science and Technology (KAIST)").
             hits = [_embedded(hit) for hit in hits if hit.method == "acronym" and hit.shared <= 1
                     and hit.entity.id in candidates[o, int(position)]]
-        elif mark[-1] == TOWN:
-            pass  # judged where its acronym was looked up in the town (_town_hits)
+        elif mark[-1] in TOWN + CAMPUS:
+            pass  # judged where they were looked up (_looked_up)
         elif mark[-1] == LEAD:
             # An acronym that one registry body alone bears names it ("UCLA", not "IIT").
             hits = [_embedded(hit) for hit in hits if hit.method == "acronym" and hit.shared <= 1]
@@ -420,18 +425,20 @@ def best_hits(
     return [max(hits, key=lambda h: h.score) if hits else None for hits in chosen]
 
 
-def _town_hits(index: CandidateIndex, query: Query, exclude: frozenset[str]) -> list[Hit]:
-    """The one body bearing the acronym a part ends in that is in the town written beside it
-    ("CAU Kiel": Kiel University, not Chung-Ang University), for review; as a name inside a part
-    when the part is more than the two ("Mechanical Engineering Department ABU Zaria")."""
-    written = town_acronym(query.names[0], index.cities)
-    if written is None:
-        return []
-    bearers = [e for e in index.acronym_in_town(written.acronym, written.town) if e.id not in exclude]
-    if len(bearers) != 1:
-        return []
-    hit = Hit(bearers[0], EMBEDDED_SCORE, "acronym_in_town", None, {"acronym_in_town": EMBEDDED_SCORE})
-    return [hit if written.whole else _embedded(hit)]
+def _looked_up(index: CandidateIndex, query: Query, exclude: frozenset[str]) -> list[Hit]:
+    """What the town a string names tells (:mod:`trgraph.resolve.towns`), for review: the one bearer
+    of an acronym there (as a name inside a part when the part is more than the two: "Mechanical
+    Engineering Department ABU Zaria"), or a system's one campus there."""
+    if query.key.endswith(TOWN):
+        found = acronym_bearer(index, query.names[0], exclude)
+        if found is None:
+            return []
+        hit = Hit(found[0], EMBEDDED_SCORE, "acronym_in_town", None, {"acronym_in_town": EMBEDDED_SCORE})
+        return [hit if found[1] else _embedded(hit)]
+    name, _, town = query.names[0].rpartition(", ")
+    body = campus(index, name, town, exclude)
+    return [] if body is None else [Hit(body, EMBEDDED_SCORE, "campus_in_town", None,
+                                        {"campus_in_town": EMBEDDED_SCORE})]
 
 
 def _comma_names(text: str, key: str, index: CandidateIndex) -> list[Query]:

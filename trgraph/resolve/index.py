@@ -218,6 +218,23 @@ class CandidateIndex:
         return [e for n in sorted(found) if isinstance(city := (e := self.entities[n]).attrs.get("city"), str)
                 and tuple(tokenize(city)) == town]
 
+    def campuses(self, name: str) -> list[Entity]:
+        """The places of education with a name that begins with ``name``, word for word, and goes on:
+        a system's campuses ("University of Colorado": Boulder, Denver, Colorado Springs and the
+        Anschutz Medical Campus)."""
+        found = {n for form in name_forms(name) for n in self._prefixed.get(form.tokens, ())}
+        return [e for n in sorted(found) if isinstance(types := (e := self.entities[n]).attrs.get("types"), list)
+                and "education" in types]
+
+    @cached_property
+    def _prefixed(self) -> dict[tuple[str, ...], set[int]]:
+        """The entities (by number) with a name of more words than each of its first two to five."""
+        found: defaultdict[tuple[str, ...], set[int]] = defaultdict(set)
+        for i, form in enumerate(self.forms):
+            for size in range(2, min(6, len(form.tokens))):
+                found[form.tokens[:size]].add(self.form_entity[i])
+        return dict(found)
+
     def search_many(
         self,
         queries: Sequence[Query],

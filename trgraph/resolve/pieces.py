@@ -2,9 +2,8 @@
 dash or slash between two bodies' names, at "and" between two names that end or begin as names do,
 before " at " a host, where a school follows or precedes its university ("Johns Hopkins University
 School of Medicine", "Medical School of Nanjing University") and where a hospital is "affiliated" to
-one; and where a string lists several affiliations (:func:`affiliations`), and where a part ends in
-an acronym beside a town (:func:`town_acronym`). :mod:`trgraph.resolve.affiliation` builds its
-queries on these pieces.
+one; and where a string lists several affiliations (:func:`affiliations`).
+:mod:`trgraph.resolve.affiliation` builds its queries on these pieces.
 """
 
 from __future__ import annotations
@@ -214,33 +213,3 @@ def affiliations(text: str) -> list[str]:
     if rest.strip(" ,;"):
         found.append(rest)
     return found or [text]
-
-
-class TownAcronym(NamedTuple):
-    """An acronym written beside the town its body is in, at the end of a part."""
-
-    acronym: str
-    town: tuple[str, ...]  # tokens
-    whole: bool  # the two are the whole part ("CAU Kiel"), not the end of a unit's ("… Department ABU Zaria")
-
-
-#: A word that may be an acronym: letters, digits and dashes, no brackets ("AP-HM", not "(IGFL)").
-_ACRONYM_WORD_RE = re.compile(r"[\w-]+")
-
-
-def town_acronym(part: str, cities: frozenset[tuple[str, ...]]) -> TownAcronym | None:
-    """The acronym a part ends in beside a registry's city, before or after it ("LMU Munich",
-    "Kiel CAU", "Mechanical Engineering Department ABU Zaria"): an acronym several bodies bear
-    ("CAU": Kiel's, Chung-Ang's, Central Asian's), which the town tells apart. Of three letters or
-    more, and no country's code."""
-    terms = part.split()
-    for size in range(min(3, len(terms) - 1), 0, -1):
-        after = (terms[-size - 1], terms[-size:])
-        before = (terms[-1], terms[-size - 1 : -1])
-        for acronym, town_terms in (after, before):
-            town = tuple(tokenize(" ".join(town_terms)))
-            if (town in cities and _ACRONYM_WORD_RE.fullmatch(acronym) and is_acronym(acronym)
-                    and sum(c.isalpha() for c in acronym) >= 3 and country_code(acronym) is None
-                    and all(_ACRONYM_WORD_RE.search(t) for t in town_terms)):
-                return TownAcronym(acronym, town, len(terms) == size + 1)
-    return None
