@@ -23,7 +23,7 @@ from rapidfuzz.distance import Indel
 
 from trgraph.model import Entity
 from trgraph.resolve.align import REVIEW_CAP, TokenWeights
-from trgraph.resolve.index import COUNTRY_PENALTY, CandidateIndex, Hit
+from trgraph.resolve.index import COUNTRY_PENALTY, CandidateIndex, Hit, town_of
 from trgraph.resolve.normalise import fold, tokenize
 from trgraph.resolve.vocab import TYPE_WORDS
 
@@ -67,8 +67,7 @@ def town_checked(hit: Hit, index: CandidateIndex) -> Hit:
     after = found.after() if found is not None else ()
     if not after:
         return hit
-    city = hit.entity.attrs.get("city")
-    own = tuple(tokenize(city)) if isinstance(city, str) else ()
+    own = town_of(hit.entity)
     for size in range(min(3, len(after)), 0, -1):
         town = after[:size]
         if town != own and index.city_sizes.get(town, 0) >= TOWN_MIN_BODIES:

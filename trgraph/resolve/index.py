@@ -89,6 +89,12 @@ class Hit:
         return self.name_score.alignment if self.name_score is not None else None
 
 
+def town_of(entity: Entity) -> tuple[str, ...]:
+    """The city a registry record is in, as tokens (empty when it names none)."""
+    city = entity.attrs.get("city")
+    return tuple(tokenize(city)) if isinstance(city, str) else ()
+
+
 class CandidateIndex:
     """Blocking index over candidate entities; :meth:`search` returns scored hits."""
 
@@ -215,8 +221,7 @@ class CandidateIndex:
                 spelt = form.acronym + "".join(t[0] for t in town)
                 found.update(self.form_entity[i] for i in self.by_initials.get(spelt, ())
                              if self.forms[i].tokens[-len(town):] == town)
-        return [e for n in sorted(found) if isinstance(city := (e := self.entities[n]).attrs.get("city"), str)
-                and tuple(tokenize(city)) == town]
+        return [e for n in sorted(found) if town_of(e := self.entities[n]) == town]
 
     def campuses(self, name: str) -> list[Entity]:
         """The places of education with a name that begins with ``name``, word for word, and goes on:

@@ -11,7 +11,7 @@ import re
 from typing import NamedTuple
 
 from trgraph.model import Entity
-from trgraph.resolve.index import CandidateIndex
+from trgraph.resolve.index import CandidateIndex, town_of
 from trgraph.resolve.normalise import country_code, is_acronym, tokenize
 
 
@@ -59,7 +59,6 @@ def campus(index: CandidateIndex, name: str, town: str, exclude: frozenset[str])
     """The one campus in ``town`` of a system: places of education in two towns or more have names
     that begin with ``name``, a university's ("University of Colorado": Boulder, Denver, Aurora)."""
     where = tuple(tokenize(town))
-    campuses = [(e, tuple(tokenize(c)) if isinstance(c := e.attrs.get("city"), str) else ())
-                for e in index.campuses(name) if e.id not in exclude]
+    campuses = [(e, town_of(e)) for e in index.campuses(name) if e.id not in exclude]
     here = [e for e, city in campuses if city == where]
     return here[0] if len(here) == 1 and len({city for _, city in campuses}) >= 2 else None
